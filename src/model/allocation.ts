@@ -1,0 +1,62 @@
+import type { Resources } from "./resources.js";
+
+/**
+ * Status of one allocation. `pending` = not running yet (unplaced when `nodeId` is null);
+ * `lost` = its node went down; `stopped` = stopped on purpose (job stopped or updated).
+ */
+export const ALLOC_STATUSES = [
+  "pending",
+  "running",
+  "complete",
+  "failed",
+  "lost",
+  "stopped",
+] as const;
+export type AllocStatus = (typeof ALLOC_STATUSES)[number];
+
+/** What the control plane wants for an allocation; the agent converges to it. */
+export type DesiredStatus = "run" | "stop";
+
+export const TERMINAL_ALLOC_STATUSES: ReadonlySet<AllocStatus> = new Set([
+  "complete",
+  "failed",
+  "lost",
+  "stopped",
+]);
+
+export function isTerminal(status: AllocStatus): boolean {
+  return TERMINAL_ALLOC_STATUSES.has(status);
+}
+
+export interface Allocation {
+  id: string;
+  jobId: string;
+  jobVersion: number;
+  task: string;
+  /** Instance number of the task, 0..count-1. */
+  index: number;
+  /** Null while the allocation waits for a node that fits. */
+  nodeId: string | null;
+  status: AllocStatus;
+  desiredStatus: DesiredStatus;
+  resources: Resources;
+  exitCode: number | null;
+  signal: string | null;
+  /** Why it is pending (per filter), failed, stopped or lost; newest last. */
+  reasons: string[];
+  restarts: number;
+  /** Score breakdown of the winning node, by plugin. */
+  score: Record<string, number> | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A status report from an agent about one allocation it runs. */
+export interface AllocReport {
+  allocId: string;
+  status: Exclude<AllocStatus, "lost" | "pending"> | "pending";
+  exitCode?: number | null;
+  signal?: string | null;
+  reason?: string;
+  restarts?: number;
+}

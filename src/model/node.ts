@@ -1,0 +1,63 @@
+import type { Resources } from "./resources.js";
+
+/** Lifecycle of a node as the control plane sees it. */
+export const NODE_STATUSES = ["initializing", "ready", "down"] as const;
+export type NodeStatus = (typeof NODE_STATUSES)[number];
+
+/** Labels every node carries without being told. */
+export const BUILTIN_LABELS = {
+  site: "brink/site",
+  arch: "brink/arch",
+  os: "brink/os",
+  hostname: "brink/hostname",
+} as const;
+
+export interface GpuInfo {
+  model: string;
+  memory: number; // MiB
+  uuid?: string;
+}
+
+/** What an agent reports about its machine (see src/agent/fingerprint). */
+export interface Fingerprint {
+  resources: Resources;
+  arch: string;
+  os: string;
+  kernel: string;
+  hostname: string;
+  cpuModel: string;
+  gpus: GpuInfo[];
+  drivers: string[];
+}
+
+export interface Node {
+  id: string;
+  name: string;
+  site: string;
+  status: NodeStatus;
+  /** False when an operator drained the node: it keeps its work but takes no new work. */
+  eligible: boolean;
+  /** User labels plus the built-in `brink/*` labels. */
+  labels: Record<string, string>;
+  resources: Resources;
+  drivers: string[];
+  attributes: { arch: string; os: string; kernel: string; hostname: string; cpuModel: string };
+  gpus: GpuInfo[];
+  createdAt: string;
+  lastHeartbeat: string | null;
+  statusReason: string | null;
+}
+
+/** A node as the API returns it: the node plus what is allocated on it. */
+export interface NodeView extends Node {
+  allocated: Resources;
+}
+
+export function builtinLabels(site: string, fp: Pick<Fingerprint, "arch" | "os" | "hostname">) {
+  return {
+    [BUILTIN_LABELS.site]: site,
+    [BUILTIN_LABELS.arch]: fp.arch,
+    [BUILTIN_LABELS.os]: fp.os,
+    [BUILTIN_LABELS.hostname]: fp.hostname,
+  };
+}

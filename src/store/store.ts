@@ -1,0 +1,83 @@
+import type { Allocation, Evaluation, Job, Node, NodeStatus } from "../model/index.js";
+
+/** Who a token belongs to. Tokens are stored as SHA-256 hashes, never in clear. */
+export interface TokenRecord {
+  /** Hex SHA-256 of the token text. */
+  hash: string;
+  role: "admin" | "node" | "join";
+  /** For `node` tokens: the node it acts for. */
+  nodeId: string | null;
+  createdAt: string;
+}
+
+/** Everything one applied plan changes, committed in one transaction. */
+export interface PlanCommit {
+  /** Allocations to insert, or to overwrite when the id exists (e.g. an unplaced one now placed). */
+  upsertAllocs: Allocation[];
+  /** Job status to record alongside, when it changed. */
+  job?: { id: string; status: Job["status"]; updatedAt: string };
+  /** The evaluation this plan completes. */
+  evaluation?: Evaluation;
+}
+
+export interface AllocFilter {
+  jobId?: string;
+  nodeId?: string;
+}
+
+/**
+ * The one persistence interface of the control plane. Backends: `sqlite/` (default) and
+ * `postgres/`. Every method is atomic on its own; `applyPlan` and `submitJob` are one transaction.
+ */
+export interface Store {
+  /** Backend name, e.g. `sqlite` or `postgres`. */
+  readonly kind: string;
+  /** Brings the schema up to the newest migration. Idempotent. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  getMeta(key: string): Promise<string | undefined>;
+  setMeta(key: string, value: string): Promise<void>;
+
+  putToken(token: TokenRecord): Promise<void>;
+  findToken(hash: string): Promise<TokenRecord | undefined>;
+  deleteTokensOfNode(nodeId: string): Promise<void>;
+
+  /** Inserts or replaces a node by id. Names are unique. */
+  putNode(node: Node): Promise<void>;
+  getNode(id: string): Promise<Node | undefined>;
+  getNodeByName(name: string): Promise<Node | undefined>;
+  listNodes(): Promise<Node[]>;
+  setNodeStatus(
+    id: string,
+    status: NodeStatus,
+    reason: string | null,
+    lastHeartbeat: string | null,
+  ): Promise<void>;
+
+  /**
+   * Stores a job version (insert into the version history and make it the current job) and its
+   * evaluation, in one transaction.
+   */
+  submitJob(job: Job, evaluation: Evaluation): Promise<void>;
+  /** Replaces the current job record (status, stopped flag) without a new version. */
+  updateJob(job: Job, evaluation?: Evaluation): Promise<void>;
+  getJob(id: string): Promise<Job | undefined>;
+  getJobByName(name: string): Promise<Job | undefined>;
+  listJobs(): Promise<Job[]>;
+  /** All stored versions of a job, oldest first. */
+  listJobVersions(jobId: string): Promise<Job[]>;
+
+  getAllocation(id: string): Promise<Allocation | undefined>;
+  listAllocations(filter?: AllocFilter): Promise<Allocation[]>;
+  /** Inserts or replaces allocations by id, in one transaction. */
+  putAllocations(allocs: Allocation[]): Promise<void>;
+
+  putEvaluation(evaluation: Evaluation): Promise<void>;
+  getEvaluation(id: string): Promise<Evaluation | undefined>;
+  /** Evaluations with status `pending` (to re-enqueue after a restart), oldest first. */
+  listPendingEvaluations(): Promise<Evaluation[]>;
+
+  /** Commits one plan atomically. */
+  applyPlan(commit: PlanCommit): Promise<void>;
+}
