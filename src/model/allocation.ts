@@ -1,3 +1,4 @@
+import type { JobType, TaskSpec } from "./job-spec.js";
 import type { Resources } from "./resources.js";
 
 /**
@@ -33,7 +34,10 @@ export interface Allocation {
   jobId: string;
   jobVersion: number;
   task: string;
-  /** Instance number of the task, 0..count-1. */
+  jobType: JobType;
+  /** The task as it was when placed: the agent runs exactly this. */
+  taskSpec: TaskSpec;
+  /** Instance number of the task, 0..count-1 (for system jobs: per node). */
   index: number;
   /** Null while the allocation waits for a node that fits. */
   nodeId: string | null;

@@ -6,6 +6,7 @@ export * from "./errors.js";
 export * from "./ids.js";
 export * from "./job.js";
 export * from "./job-spec.js";
+export * from "./job-status.js";
 export * from "./job-validate.js";
 export * from "./node.js";
 export * from "./resources.js";
