@@ -48,6 +48,7 @@ export interface Store {
   getNode(id: string): Promise<Node | undefined>;
   getNodeByName(name: string): Promise<Node | undefined>;
   listNodes(): Promise<Node[]>;
+  /** Throws `NODE_NOT_FOUND` for an unknown id. A null `lastHeartbeat` keeps the stored one. */
   setNodeStatus(
     id: string,
     status: NodeStatus,
@@ -60,7 +61,10 @@ export interface Store {
    * evaluation, in one transaction.
    */
   submitJob(job: Job, evaluation: Evaluation): Promise<void>;
-  /** Replaces the current job record (status, stopped flag) without a new version. */
+  /**
+   * Replaces the current job record (status, stopped flag) without a new version, and stores the
+   * evaluation, in one transaction. Throws `JOB_NOT_FOUND` when the job was never submitted.
+   */
   updateJob(job: Job, evaluation?: Evaluation): Promise<void>;
   getJob(id: string): Promise<Job | undefined>;
   getJobByName(name: string): Promise<Job | undefined>;
@@ -78,6 +82,6 @@ export interface Store {
   /** Evaluations with status `pending` (to re-enqueue after a restart), oldest first. */
   listPendingEvaluations(): Promise<Evaluation[]>;
 
-  /** Commits one plan atomically. */
+  /** Commits one plan atomically; an unknown `commit.job` throws `JOB_NOT_FOUND`, writing nothing. */
   applyPlan(commit: PlanCommit): Promise<void>;
 }

@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from "kysely";
+import * as initial from "./0001-initial.js";
+
+/**
+ * Every migration, in code (no file system scan, so it works from `dist/` and bundles alike).
+ * Names sort in the order they apply; never rename or edit one that has shipped — add a new one.
+ */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
+  "0001-initial": initial,
+});
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => ({ ...MIGRATIONS }),
+};

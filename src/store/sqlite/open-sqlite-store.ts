@@ -1,0 +1,53 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import SqliteDatabase from "better-sqlite3";
+import { Kysely, SqliteDialect, sql } from "kysely";
+import type { Database } from "../database.js";
+import { KyselyStore } from "../kysely-store.js";
+import { migrateToLatest } from "../migrate-to-latest.js";
+
+export const SQLITE_MEMORY = ":memory:";
+
+export interface SqliteStoreOptions {
+  /** Database file (its directory is created if missing), or `:memory:`. */
+  path: string;
+  /** How long a statement waits for another process's lock before failing, in ms. */
+  busyTimeoutMs?: number;
+}
+
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+/** Opens the file with WAL (readers never block the writer) and NORMAL sync (safe with WAL). */
+function openDatabase(options: SqliteStoreOptions): SqliteDatabase.Database {
+  if (options.path !== SQLITE_MEMORY) mkdirSync(dirname(options.path), { recursive: true });
+  const db = new SqliteDatabase(options.path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  const busyTimeoutMs = Math.max(0, Math.trunc(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS));
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  return db;
+}
+
+/**
+ * Kysely runs SQLite migrations outside transactions. Holding the one connection inside
+ * `BEGIN IMMEDIATE` makes the whole run atomic and keeps other processes out until it commits.
+ */
+async function migrateSqlite(db: Kysely<Database>): Promise<void> {
+  await db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    try {
+      await migrateToLatest(conn);
+    } catch (error) {
+      await sql`rollback`.execute(conn).catch(() => undefined);
+      throw error;
+    }
+    await sql`commit`.execute(conn);
+  });
+}
+
+/** A SQLite-backed store, not yet migrated (`openStore` migrates). */
+export function openSqliteStore(options: SqliteStoreOptions): KyselyStore {
+  const database = openDatabase(options);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return new KyselyStore({ kind: "sqlite", db, migrate: migrateSqlite });
+}

@@ -1,0 +1,718 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import SqliteDatabase from "better-sqlite3";
+import pg from "pg";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  type Allocation,
+  type Evaluation,
+  type Job,
+  type Node,
+  newId,
+  validateJobSpec,
+} from "../model/index.js";
+import { openStore } from "./open-store.js";
+import { postgresTarget } from "./postgres/postgres-url.js";
+import type { Store, TokenRecord } from "./store.js";
+import { parseStoreUrl } from "./store-url.js";
+
+// ---------------------------------------------------------------- fixtures
+
+const T0 = Date.UTC(2025, 0, 1);
+/** ISO time `seconds` after a fixed epoch, so orderings are explicit. */
+const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
+
+let seq = 0;
+const next = () => ++seq;
+
+function makeNode(overrides: Partial<Node> = {}): Node {
+  const n = next();
+  return {
+    id: newId(),
+    name: `node-${n}`,
+    site: "factory-1",
+    status: "ready",
+    eligible: true,
+    labels: { "brink/site": "factory-1", zone: "a" },
+    resources: { cpu: 4000, memory: 8192, disk: 100_000 },
+    drivers: ["exec"],
+    attributes: {
+      arch: "arm64",
+      os: "linux",
+      kernel: "6.1.0",
+      hostname: `edge-${n}`,
+      cpuModel: "Cortex-A72",
+    },
+    gpus: [{ model: "Orin", memory: 8192, uuid: `GPU-${n}` }],
+    createdAt: at(0),
+    lastHeartbeat: at(1),
+    statusReason: null,
+    ...overrides,
+  };
+}
+
+function makeJob(overrides: Partial<Job> = {}): Job {
+  const name = overrides.name ?? `job-${next()}`;
+  const spec = validateJobSpec({
+    name,
+    priority: 70,
+    tasks: [{ name: "web", count: 2, driver: "exec", config: { command: "sleep", args: ["9"] } }],
+    meta: { team: "edge" },
+  });
+  return {
+    id: newId(),
+    name,
+    version: 1,
+    type: spec.type,
+    priority: spec.priority,
+    status: "pending",
+    stopped: false,
+    spec,
+    createdAt: at(0),
+    updatedAt: at(0),
+    ...overrides,
+  };
+}
+
+function makeAllocation(job: Job, overrides: Partial<Allocation> = {}): Allocation {
+  return {
+    id: newId(),
+    jobId: job.id,
+    jobVersion: job.version,
+    task: "web",
+    jobType: job.type,
+    taskSpec: job.spec.tasks[0]!,
+    index: 0,
+    nodeId: null,
+    status: "pending",
+    desiredStatus: "run",
+    resources: { cpu: 100, memory: 64, disk: 0 },
+    exitCode: null,
+    signal: null,
+    reasons: ["no node with driver exec"],
+    restarts: 0,
+    score: { "bin-pack": 87.5, spread: 12 },
+    createdAt: at(10),
+    updatedAt: at(10),
+    ...overrides,
+  };
+}
+
+function makeEvaluation(jobId: string, overrides: Partial<Evaluation> = {}): Evaluation {
+  return {
+    id: newId(),
+    jobId,
+    trigger: "job-register",
+    status: "pending",
+    createdAt: at(5),
+    updatedAt: at(5),
+    ...overrides,
+  };
+}
+
+function makeToken(overrides: Partial<TokenRecord> = {}): TokenRecord {
+  return {
+    hash: randomBytes(32).toString("hex"),
+    role: "node",
+    nodeId: newId(),
+    createdAt: at(0),
+    ...overrides,
+  };
+}
+
+/** Resolves to the error `promise` rejects with; fails the test when it resolves. */
+async function rejection(promise: Promise<unknown>): Promise<Error & { code?: unknown }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & { code?: unknown };
+  }
+  throw new Error("expected a rejection");
+}
+
+// ---------------------------------------------------------------- backends
+
+interface Location {
+  url: string;
+  remove(): Promise<void>;
+}
+
+interface Backend {
+  name: string;
+  /** Why it cannot run here; undefined when it can. */
+  unavailable: string | undefined;
+  /** Keeps its data when closed and opened again. */
+  persistent: boolean;
+  /** Several processes may open (and migrate) one location at the same time. */
+  concurrentOpen: boolean;
+  /** A fresh, empty location of its own. */
+  fresh(): Promise<Location>;
+}
+
+const PG_URL = process.env.BRINK_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+async function withPgClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function pgUnavailable(): Promise<string | undefined> {
+  try {
+    await withPgClient((client) => client.query("select 1"));
+    return undefined;
+  } catch (error) {
+    const where = PG_URL.replace(/\/\/([^/@:]*):[^/@]*@/, "//$1:***@");
+    return `PostgreSQL at ${where} is unreachable (${(error as Error).message})`;
+  }
+}
+
+/** A random schema per location, dropped with everything in it afterwards. */
+async function freshPostgres(): Promise<Location> {
+  const schema = `brink_test_${randomBytes(6).toString("hex")}`;
+  const url = new URL(PG_URL);
+  url.searchParams.set("schema", schema);
+  const remove = () =>
+    withPgClient((client) => client.query(`drop schema if exists "${schema}" cascade`)).then(
+      () => undefined,
+    );
+  return { url: url.toString(), remove };
+}
+
+/** A file under a nested directory that does not exist yet (the store must create it). */
+async function freshSqliteFile(): Promise<Location> {
+  const dir = await mkdtemp(join(tmpdir(), "brink-store-"));
+  const remove = () => rm(dir, { recursive: true, force: true });
+  return { url: `sqlite:${join(dir, "state", "brink.db")}`, remove };
+}
+
+const BACKENDS: Backend[] = [
+  {
+    name: "sqlite (memory)",
+    unavailable: undefined,
+    persistent: false,
+    concurrentOpen: false,
+    fresh: async () => ({ url: "sqlite::memory:", remove: async () => undefined }),
+  },
+  {
+    name: "sqlite (file)",
+    unavailable: undefined,
+    persistent: true,
+    // One process owns a SQLite file; two connections in one thread would block each other.
+    concurrentOpen: false,
+    fresh: freshSqliteFile,
+  },
+  {
+    name: "postgres",
+    unavailable: await pgUnavailable(),
+    persistent: true,
+    concurrentOpen: true,
+    fresh: freshPostgres,
+  },
+];
+
+// ---------------------------------------------------------------- the suite, per backend
+
+for (const backend of BACKENDS) {
+  const skip = backend.unavailable !== undefined && process.env.CI !== "true";
+  if (skip) console.warn(`skipping store tests on ${backend.name}: ${backend.unavailable}`);
+
+  describe.skipIf(skip)(backend.name, () => {
+    let location: Location;
+    let store: Store;
+
+    beforeAll(() => {
+      if (backend.unavailable !== undefined) {
+        throw new Error(`${backend.name} is required when CI=true: ${backend.unavailable}`);
+      }
+    });
+
+    beforeEach(async () => {
+      location = await backend.fresh();
+      store = await openStore(location.url);
+    });
+
+    afterEach(async () => {
+      await store?.close();
+      await location?.remove();
+    });
+
+    it("names its kind", () => {
+      expect(store.kind).toBe(backend.name.startsWith("postgres") ? "postgres" : "sqlite");
+    });
+
+    describe("meta", () => {
+      it("returns undefined for a missing key, then the latest value set", async () => {
+        expect(await store.getMeta("cluster-id")).toBeUndefined();
+        await store.setMeta("cluster-id", "c-1");
+        await store.setMeta("cluster-id", "c-2");
+        await store.setMeta("other", "x");
+        expect(await store.getMeta("cluster-id")).toBe("c-2");
+        expect(await store.getMeta("other")).toBe("x");
+      });
+    });
+
+    describe("tokens", () => {
+      it("round-trips a token and replaces it by hash", async () => {
+        const admin = makeToken({ role: "admin", nodeId: null });
+        await store.putToken(admin);
+        expect(await store.findToken(admin.hash)).toStrictEqual(admin);
+        expect(await store.findToken("0".repeat(64))).toBeUndefined();
+
+        const replaced = { ...admin, role: "join" as const, createdAt: at(9) };
+        await store.putToken(replaced);
+        expect(await store.findToken(admin.hash)).toStrictEqual(replaced);
+      });
+
+      it("deletes the tokens of one node only", async () => {
+        const nodeId = newId();
+        const mine = [makeToken({ nodeId }), makeToken({ nodeId })];
+        const other = makeToken();
+        const admin = makeToken({ role: "admin", nodeId: null });
+        for (const token of [...mine, other, admin]) await store.putToken(token);
+
+        await store.deleteTokensOfNode(nodeId);
+        for (const token of mine) expect(await store.findToken(token.hash)).toBeUndefined();
+        expect(await store.findToken(other.hash)).toStrictEqual(other);
+        expect(await store.findToken(admin.hash)).toStrictEqual(admin);
+      });
+    });
+
+    describe("nodes", () => {
+      it("round-trips a node exactly, by id and by name", async () => {
+        const node = makeNode({
+          statusReason: "joined",
+          labels: { "brink/site": "s", "a.b/c": "ü" },
+        });
+        await store.putNode(node);
+        expect(await store.getNode(node.id)).toStrictEqual(node);
+        expect(await store.getNodeByName(node.name)).toStrictEqual(node);
+        expect(await store.getNode(newId())).toBeUndefined();
+        expect(await store.getNodeByName("nope")).toBeUndefined();
+      });
+
+      it("lists nodes by name", async () => {
+        const nodes = ["c", "a", "b"].map((name) => makeNode({ name }));
+        for (const node of nodes) await store.putNode(node);
+        expect((await store.listNodes()).map((n) => n.name)).toEqual(["a", "b", "c"]);
+      });
+
+      it("replaces a node by id, moving its name", async () => {
+        const node = makeNode({ name: "old" });
+        await store.putNode(node);
+        const renamed = { ...node, name: "new", site: "tower-7", eligible: false };
+        await store.putNode(renamed);
+        expect(await store.getNodeByName("old")).toBeUndefined();
+        expect(await store.getNodeByName("new")).toStrictEqual(renamed);
+        expect(await store.listNodes()).toStrictEqual([renamed]);
+      });
+
+      it("refuses a name taken by another node with CONFLICT", async () => {
+        const first = makeNode({ name: "edge-a" });
+        await store.putNode(first);
+        const error = await rejection(store.putNode(makeNode({ name: "edge-a" })));
+        expect(error.code).toBe("CONFLICT");
+        expect(error.message).toContain("edge-a");
+        expect(await store.listNodes()).toStrictEqual([first]);
+      });
+
+      it("sets status, reason and heartbeat; a null heartbeat keeps the stored one", async () => {
+        const node = makeNode();
+        await store.putNode(node);
+        await store.setNodeStatus(node.id, "down", "missed 3 heartbeats", null);
+        expect(await store.getNode(node.id)).toStrictEqual({
+          ...node,
+          status: "down",
+          statusReason: "missed 3 heartbeats",
+        });
+        await store.setNodeStatus(node.id, "ready", null, at(99));
+        expect(await store.getNode(node.id)).toStrictEqual({
+          ...node,
+          status: "ready",
+          statusReason: null,
+          lastHeartbeat: at(99),
+        });
+      });
+
+      it("reports NODE_NOT_FOUND when setting the status of an unknown node", async () => {
+        const error = await rejection(store.setNodeStatus(newId(), "down", null, null));
+        expect(error.code).toBe("NODE_NOT_FOUND");
+      });
+    });
+
+    describe("jobs", () => {
+      it("stores a submitted job and its evaluation", async () => {
+        const job = makeJob();
+        const evaluation = makeEvaluation(job.id, { unplaced: { web: ["cpu exhausted"] } });
+        await store.submitJob(job, evaluation);
+        expect(await store.getJob(job.id)).toStrictEqual(job);
+        expect(await store.getJobByName(job.name)).toStrictEqual(job);
+        expect(await store.getEvaluation(evaluation.id)).toStrictEqual(evaluation);
+        expect(await store.getJob(newId())).toBeUndefined();
+        expect(await store.getJobByName("nope")).toBeUndefined();
+      });
+
+      it("keeps every version, oldest first, and the newest as the job", async () => {
+        const v1 = makeJob({ name: "api" });
+        const v2 = { ...v1, version: 2, priority: 90, updatedAt: at(20) };
+        const v3 = { ...v1, version: 3, priority: 10, updatedAt: at(30) };
+        for (const job of [v1, v2, v3]) await store.submitJob(job, makeEvaluation(job.id));
+
+        const versions = await store.listJobVersions(v1.id);
+        expect(versions).toStrictEqual([v1, v2, v3]);
+        expect(versions.map((j) => typeof j.version)).toEqual(["number", "number", "number"]);
+        expect(await store.getJob(v1.id)).toStrictEqual(v3);
+        expect(await store.listJobs()).toStrictEqual([v3]);
+        expect(await store.listJobVersions(newId())).toEqual([]);
+      });
+
+      it("lists jobs by name", async () => {
+        for (const name of ["zeta", "alpha", "mid"]) {
+          const job = makeJob({ name });
+          await store.submitJob(job, makeEvaluation(job.id));
+        }
+        expect((await store.listJobs()).map((j) => j.name)).toEqual(["alpha", "mid", "zeta"]);
+      });
+
+      it("rejects a version submitted twice with CONFLICT and writes nothing of it", async () => {
+        const job = makeJob();
+        await store.submitJob(job, makeEvaluation(job.id));
+        const again = { ...job, priority: 1 };
+        const evaluation = makeEvaluation(job.id);
+        const error = await rejection(store.submitJob(again, evaluation));
+        expect(error.code).toBe("CONFLICT");
+        expect(await store.getJob(job.id)).toStrictEqual(job);
+        expect(await store.listJobVersions(job.id)).toStrictEqual([job]);
+        expect(await store.getEvaluation(evaluation.id)).toBeUndefined();
+      });
+
+      it("rejects a name taken by another job with CONFLICT and rolls back its version", async () => {
+        const job = makeJob({ name: "shared" });
+        await store.submitJob(job, makeEvaluation(job.id));
+        const intruder = makeJob({ name: "shared" });
+        const evaluation = makeEvaluation(intruder.id);
+        const error = await rejection(store.submitJob(intruder, evaluation));
+        expect(error.code).toBe("CONFLICT");
+        expect(await store.getJob(intruder.id)).toBeUndefined();
+        expect(await store.listJobVersions(intruder.id)).toEqual([]);
+        expect(await store.getEvaluation(evaluation.id)).toBeUndefined();
+        expect(await store.getJobByName("shared")).toStrictEqual(job);
+      });
+
+      it("updates the current job without a new version, with an optional evaluation", async () => {
+        const job = makeJob();
+        await store.submitJob(job, makeEvaluation(job.id));
+        const stopped = { ...job, status: "dead" as const, stopped: true, updatedAt: at(50) };
+        const evaluation = makeEvaluation(job.id, { trigger: "job-deregister", createdAt: at(50) });
+        await store.updateJob(stopped, evaluation);
+        expect(await store.getJob(job.id)).toStrictEqual(stopped);
+        expect(await store.getJobByName(job.name)).toStrictEqual(stopped);
+        expect(await store.listJobVersions(job.id)).toStrictEqual([job]);
+        expect(await store.getEvaluation(evaluation.id)).toStrictEqual(evaluation);
+
+        const running = { ...stopped, status: "running" as const, stopped: false };
+        await store.updateJob(running);
+        expect(await store.getJob(job.id)).toStrictEqual(running);
+      });
+
+      it("reports JOB_NOT_FOUND when updating an unknown job, writing no evaluation", async () => {
+        const job = makeJob();
+        const evaluation = makeEvaluation(job.id);
+        const error = await rejection(store.updateJob(job, evaluation));
+        expect(error.code).toBe("JOB_NOT_FOUND");
+        expect(await store.getEvaluation(evaluation.id)).toBeUndefined();
+        expect(await store.listJobs()).toEqual([]);
+      });
+    });
+
+    describe("allocations", () => {
+      it("round-trips allocations exactly", async () => {
+        const job = makeJob();
+        const placed = makeAllocation(job, {
+          nodeId: newId(),
+          status: "failed",
+          exitCode: 137,
+          signal: "SIGKILL",
+          restarts: 3,
+        });
+        const unplaced = makeAllocation(job, { score: null, index: 1 });
+        await store.putAllocations([placed, unplaced]);
+        expect(await store.getAllocation(placed.id)).toStrictEqual(placed);
+        expect(await store.getAllocation(unplaced.id)).toStrictEqual(unplaced);
+        expect(await store.getAllocation(newId())).toBeUndefined();
+      });
+
+      it("filters by job, by node, and by both, oldest first", async () => {
+        const [jobA, jobB] = [makeJob(), makeJob()];
+        const [node1, node2] = [newId(), newId()];
+        const a1 = makeAllocation(jobA, { nodeId: node1, createdAt: at(3) });
+        const a2 = makeAllocation(jobA, { nodeId: node2, createdAt: at(1) });
+        const a3 = makeAllocation(jobA, { nodeId: null, createdAt: at(2) });
+        const b1 = makeAllocation(jobB, { nodeId: node1, createdAt: at(4) });
+        await store.putAllocations([a1, a2, a3, b1]);
+
+        expect(await store.listAllocations()).toStrictEqual([a2, a3, a1, b1]);
+        expect(await store.listAllocations({})).toStrictEqual([a2, a3, a1, b1]);
+        expect(await store.listAllocations({ jobId: jobA.id })).toStrictEqual([a2, a3, a1]);
+        expect(await store.listAllocations({ nodeId: node1 })).toStrictEqual([a1, b1]);
+        expect(await store.listAllocations({ jobId: jobB.id, nodeId: node1 })).toStrictEqual([b1]);
+        expect(await store.listAllocations({ jobId: jobB.id, nodeId: node2 })).toEqual([]);
+      });
+
+      it("replaces by id, keeping the node filter in sync", async () => {
+        const job = makeJob();
+        const node = newId();
+        const unplaced = makeAllocation(job);
+        await store.putAllocations([unplaced]);
+        expect(await store.listAllocations({ nodeId: node })).toEqual([]);
+
+        const placed = { ...unplaced, nodeId: node, status: "running" as const, reasons: [] };
+        await store.putAllocations([placed]);
+        expect(await store.listAllocations({ nodeId: node })).toStrictEqual([placed]);
+        expect(await store.listAllocations()).toStrictEqual([placed]);
+      });
+
+      it("keeps the last of duplicate ids in one batch, and accepts an empty batch", async () => {
+        const job = makeJob();
+        const first = makeAllocation(job);
+        const last = { ...first, status: "running" as const, nodeId: newId() };
+        await store.putAllocations([first, last]);
+        expect(await store.listAllocations()).toStrictEqual([last]);
+        await store.putAllocations([]);
+        expect(await store.listAllocations()).toStrictEqual([last]);
+      });
+
+      it("writes nothing of a batch when one row fails, even many inserts later", async () => {
+        const job = makeJob();
+        const good = Array.from({ length: 1200 }, (_, index) => makeAllocation(job, { index }));
+        // A null job id breaks the NOT NULL constraint in the last of several INSERT statements.
+        const broken = makeAllocation(job, { jobId: null as unknown as string });
+        await expect(store.putAllocations([...good, broken])).rejects.toThrow();
+        expect(await store.listAllocations()).toEqual([]);
+
+        await store.putAllocations(good);
+        expect(await store.listAllocations({ jobId: job.id })).toHaveLength(1200);
+      });
+    });
+
+    describe("evaluations", () => {
+      it("round-trips an evaluation and replaces it by id", async () => {
+        const evaluation = makeEvaluation(newId(), { trigger: "node-update" });
+        await store.putEvaluation(evaluation);
+        expect(await store.getEvaluation(evaluation.id)).toStrictEqual(evaluation);
+        const done = { ...evaluation, status: "complete" as const, unplaced: { web: ["x"] } };
+        await store.putEvaluation(done);
+        expect(await store.getEvaluation(evaluation.id)).toStrictEqual(done);
+        expect(await store.getEvaluation(newId())).toBeUndefined();
+      });
+
+      it("lists pending evaluations oldest first, without finished ones", async () => {
+        const jobId = newId();
+        const third = makeEvaluation(jobId, { createdAt: at(30) });
+        const first = makeEvaluation(jobId, { createdAt: at(10) });
+        const done = makeEvaluation(jobId, { createdAt: at(5), status: "complete" });
+        const failed = makeEvaluation(jobId, { createdAt: at(6), status: "failed" });
+        const second = makeEvaluation(jobId, { createdAt: at(20) });
+        for (const e of [third, first, done, failed, second]) await store.putEvaluation(e);
+        expect(await store.listPendingEvaluations()).toStrictEqual([first, second, third]);
+
+        await store.putEvaluation({ ...first, status: "complete" });
+        expect(await store.listPendingEvaluations()).toStrictEqual([second, third]);
+      });
+    });
+
+    describe("applyPlan", () => {
+      async function submitted(): Promise<{ job: Job; evaluation: Evaluation }> {
+        const job = makeJob();
+        const evaluation = makeEvaluation(job.id);
+        await store.submitJob(job, evaluation);
+        return { job, evaluation };
+      }
+
+      it("writes allocations, job status and evaluation together", async () => {
+        const { job, evaluation } = await submitted();
+        const old = makeAllocation(job, { nodeId: newId(), status: "running" });
+        await store.putAllocations([old]);
+        const stop = { ...old, desiredStatus: "stop" as const, updatedAt: at(60) };
+        const fresh = makeAllocation(job, { nodeId: newId(), index: 1, createdAt: at(60) });
+        const complete = { ...evaluation, status: "complete" as const, updatedAt: at(60) };
+
+        await store.applyPlan({
+          upsertAllocs: [stop, fresh],
+          job: { id: job.id, status: "running", updatedAt: at(60) },
+          evaluation: complete,
+        });
+
+        expect(await store.listAllocations({ jobId: job.id })).toStrictEqual([stop, fresh]);
+        const stored = { ...job, status: "running" as const, updatedAt: at(60) };
+        expect(await store.getJob(job.id)).toStrictEqual(stored);
+        expect(await store.getJobByName(job.name)).toStrictEqual(stored);
+        expect(await store.listJobVersions(job.id)).toStrictEqual([job]);
+        expect(await store.getEvaluation(evaluation.id)).toStrictEqual(complete);
+        expect(await store.listPendingEvaluations()).toEqual([]);
+      });
+
+      it("applies a plan with allocations only", async () => {
+        const { job } = await submitted();
+        const alloc = makeAllocation(job);
+        await store.applyPlan({ upsertAllocs: [alloc] });
+        expect(await store.listAllocations()).toStrictEqual([alloc]);
+        await store.applyPlan({ upsertAllocs: [] });
+        expect(await store.getJob(job.id)).toStrictEqual(job);
+      });
+
+      it("writes nothing when the plan's job does not exist (JOB_NOT_FOUND)", async () => {
+        const { job, evaluation } = await submitted();
+        const alloc = makeAllocation(job);
+        const error = await rejection(
+          store.applyPlan({
+            upsertAllocs: [alloc],
+            job: { id: newId(), status: "running", updatedAt: at(60) },
+            evaluation: { ...evaluation, status: "complete" },
+          }),
+        );
+        expect(error.code).toBe("JOB_NOT_FOUND");
+        expect(await store.listAllocations()).toEqual([]);
+        expect(await store.getEvaluation(evaluation.id)).toStrictEqual(evaluation);
+      });
+
+      it("rolls back allocations and job status when its last statement fails", async () => {
+        const { job, evaluation } = await submitted();
+        const alloc = makeAllocation(job);
+        // Allocations and the job are written first; the evaluation then breaks NOT NULL.
+        const broken = { ...evaluation, jobId: null as unknown as string, status: "complete" };
+        await expect(
+          store.applyPlan({
+            upsertAllocs: [alloc],
+            job: { id: job.id, status: "running", updatedAt: at(60) },
+            evaluation: broken as Evaluation,
+          }),
+        ).rejects.toThrow();
+        expect(await store.listAllocations()).toEqual([]);
+        expect(await store.getJob(job.id)).toStrictEqual(job);
+        expect(await store.getEvaluation(evaluation.id)).toStrictEqual(evaluation);
+        expect(await store.listPendingEvaluations()).toStrictEqual([evaluation]);
+      });
+    });
+
+    describe("lifecycle", () => {
+      it("migrates idempotently, keeping data", async () => {
+        await store.setMeta("k", "v");
+        await store.migrate();
+        await store.migrate();
+        expect(await store.getMeta("k")).toBe("v");
+      });
+
+      it.runIf(backend.persistent)("reads everything back after reopening", async () => {
+        const node = makeNode();
+        const job = makeJob();
+        const evaluation = makeEvaluation(job.id);
+        const alloc = makeAllocation(job, { nodeId: node.id });
+        const token = makeToken({ nodeId: node.id });
+        await store.setMeta("cluster-id", "c-9");
+        await store.putToken(token);
+        await store.putNode(node);
+        await store.submitJob(job, evaluation);
+        await store.putAllocations([alloc]);
+        await store.close();
+
+        store = await openStore(location.url);
+        expect(await store.getMeta("cluster-id")).toBe("c-9");
+        expect(await store.findToken(token.hash)).toStrictEqual(token);
+        expect(await store.getNode(node.id)).toStrictEqual(node);
+        expect(await store.getJob(job.id)).toStrictEqual(job);
+        expect(await store.listJobVersions(job.id)).toStrictEqual([job]);
+        expect(await store.listAllocations({ nodeId: node.id })).toStrictEqual([alloc]);
+        expect(await store.listPendingEvaluations()).toStrictEqual([evaluation]);
+      });
+
+      it.runIf(backend.concurrentOpen)(
+        "opens one fresh location from many clients at once",
+        async () => {
+          const shared = await backend.fresh();
+          try {
+            const stores = await Promise.all([1, 2, 3].map(() => openStore(shared.url)));
+            const [a, b] = stores;
+            await a!.setMeta("k", "from a");
+            expect(await b!.getMeta("k")).toBe("from a");
+            await Promise.all(stores.map((s) => s.close()));
+          } finally {
+            await shared.remove();
+          }
+        },
+      );
+    });
+  });
+}
+
+// ---------------------------------------------------------------- URLs and backend specifics
+
+describe("store URLs", () => {
+  it("parses sqlite and postgres URLs", () => {
+    expect(parseStoreUrl("sqlite:./data/brink.db")).toEqual({
+      kind: "sqlite",
+      path: "./data/brink.db",
+    });
+    expect(parseStoreUrl("sqlite:///var/lib/brink.db")).toEqual({
+      kind: "sqlite",
+      path: "/var/lib/brink.db",
+    });
+    expect(parseStoreUrl("sqlite::memory:")).toEqual({ kind: "sqlite", path: ":memory:" });
+    for (const url of ["postgres://u@h/db", "postgresql://u@h:5433/db?schema=x"]) {
+      expect(parseStoreUrl(url)).toEqual({ kind: "postgres", url });
+    }
+  });
+
+  it("rejects other schemes, naming the accepted ones and hiding passwords", async () => {
+    const error = await rejection(openStore("mysql://root:hunter2@db/brink"));
+    expect(error.message).toContain("sqlite:<path>");
+    expect(error.message).toContain("postgres://");
+    expect(error.message).toContain("postgresql://");
+    expect(error.message).not.toContain("hunter2");
+    expect(() => parseStoreUrl("sqlite:")).toThrow(/names no file/);
+  });
+
+  it("strips the schema from a postgres URL and sets the search path", () => {
+    const target = postgresTarget("postgres://u@h:5432/db?schema=brink_a&sslmode=disable");
+    expect(target.schema).toBe("brink_a");
+    expect(target.options).toBe("-c search_path=brink_a");
+    expect(target.connectionString).toBe("postgres://u@h:5432/db?sslmode=disable");
+
+    const merged = postgresTarget("postgres://h/db?options=-c%20statement_timeout%3D5000", "s1");
+    expect(merged.options).toBe("-c statement_timeout=5000 -c search_path=s1");
+    expect(merged.connectionString).toBe("postgres://h/db");
+    expect(postgresTarget("postgres://h/db").options).toBeUndefined();
+  });
+
+  it("refuses schema names that would need quoting", () => {
+    for (const bad of ["Brink", "1st", "a-b", "x;drop", ""]) {
+      expect(() => postgresTarget(`postgres://h/db?schema=${encodeURIComponent(bad)}`)).toThrow(
+        /invalid PostgreSQL schema/,
+      );
+    }
+  });
+});
+
+describe("sqlite file", () => {
+  let location: Location;
+  afterEach(() => location.remove());
+
+  it("creates the directory and uses WAL", async () => {
+    location = await freshSqliteFile();
+    const store = await openStore(location.url);
+    await store.close();
+    const path = location.url.slice("sqlite:".length);
+    const db = new SqliteDatabase(path, { readonly: true });
+    try {
+      expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    } finally {
+      db.close();
+    }
+  });
+});

@@ -1,0 +1,73 @@
+import type { Allocation } from "../../model/index.js";
+import type { AllocFilter } from "../store.js";
+import { type Executor, fromData } from "./executor.js";
+
+/**
+ * Rows per INSERT: 6 parameters a row stays far below SQLite's 32,766 and PostgreSQL's 65,535
+ * bound parameters, while a plan of thousands of allocations still takes few round trips.
+ */
+const ROWS_PER_INSERT = 500;
+
+function allocationRow(alloc: Allocation) {
+  return {
+    id: alloc.id,
+    job_id: alloc.jobId,
+    node_id: alloc.nodeId,
+    status: alloc.status,
+    created_at: alloc.createdAt,
+    data: JSON.stringify(alloc),
+  };
+}
+
+/**
+ * One row per id, the last one given winning: what "insert or replace, in order" means, and
+ * PostgreSQL refuses to touch one row twice in one `ON CONFLICT DO UPDATE` statement.
+ */
+function lastPerId(allocs: readonly Allocation[]): Allocation[] {
+  return [...new Map(allocs.map((a) => [a.id, a])).values()];
+}
+
+/** Inserts or replaces by id. Not a transaction by itself: callers wrap it in one. */
+export async function upsertAllocations(
+  db: Executor,
+  allocs: readonly Allocation[],
+): Promise<void> {
+  const unique = lastPerId(allocs);
+  for (let start = 0; start < unique.length; start += ROWS_PER_INSERT) {
+    const rows = unique.slice(start, start + ROWS_PER_INSERT).map(allocationRow);
+    await db
+      .insertInto("allocations")
+      .values(rows)
+      .onConflict((oc) =>
+        oc.column("id").doUpdateSet((eb) => ({
+          job_id: eb.ref("excluded.job_id"),
+          node_id: eb.ref("excluded.node_id"),
+          status: eb.ref("excluded.status"),
+          created_at: eb.ref("excluded.created_at"),
+          data: eb.ref("excluded.data"),
+        })),
+      )
+      .execute();
+  }
+}
+
+export async function getAllocation(db: Executor, id: string): Promise<Allocation | undefined> {
+  const row = await db
+    .selectFrom("allocations")
+    .select("data")
+    .where("id", "=", id)
+    .executeTakeFirst();
+  return row && fromData<Allocation>(row);
+}
+
+/** Allocations matching every given field of `filter`, oldest first. */
+export async function listAllocations(
+  db: Executor,
+  filter: AllocFilter = {},
+): Promise<Allocation[]> {
+  let query = db.selectFrom("allocations").select("data");
+  if (filter.jobId !== undefined) query = query.where("job_id", "=", filter.jobId);
+  if (filter.nodeId !== undefined) query = query.where("node_id", "=", filter.nodeId);
+  const rows = await query.orderBy("created_at").orderBy("id").execute();
+  return rows.map((row) => fromData<Allocation>(row));
+}
