@@ -1,0 +1,70 @@
+import { mkdir } from "node:fs/promises";
+import { resolve } from "node:path";
+import type { Driver, StartRequest, TaskHandle } from "../driver.js";
+import { cgroupMemoryUsable } from "./cgroup-detect.js";
+import { parseExecConfig } from "./config.js";
+import { DEFAULT_TASK_PATH, taskEnvironment } from "./environment.js";
+import { ExecHandle } from "./exec-handle.js";
+import { withLogFiles } from "./log-files.js";
+import { startMemoryGuard } from "./memory-guard.js";
+import { type SpawnedTask, spawnTask } from "./spawn-task.js";
+
+export interface ExecDriverOptions {
+  /** PATH given to tasks (main passes the agent's own); default DEFAULT_TASK_PATH. */
+  path?: string;
+  /** cgroup v2 mount for memory limits; null never uses cgroups. Default "/sys/fs/cgroup". */
+  cgroupRoot?: string | null;
+  /** RSS sampling interval when no cgroup is usable; default 500 ms. */
+  memorySampleMs?: number;
+}
+
+/**
+ * `exec`: runs a command as a child process in its own process group, output appended to
+ * `<dir>/stdout.log` and `<dir>/stderr.log`. A command that cannot be spawned makes `start`
+ * reject with "command not found: <cmd>" or "permission denied: <cmd>".
+ */
+export class ExecDriver implements Driver {
+  readonly name = "exec";
+  private readonly path: string;
+  private readonly sampleIntervalMs: number;
+  private readonly cgroupRoot: Promise<string | null>;
+
+  constructor(opts: ExecDriverOptions = {}) {
+    this.path = opts.path ?? DEFAULT_TASK_PATH;
+    this.sampleIntervalMs = opts.memorySampleMs ?? 500;
+    const root = opts.cgroupRoot === undefined ? "/sys/fs/cgroup" : opts.cgroupRoot;
+    this.cgroupRoot =
+      root === null
+        ? Promise.resolve(null)
+        : cgroupMemoryUsable(root).then((ok) => (ok ? root : null));
+  }
+
+  async available(): Promise<boolean> {
+    return process.platform !== "win32";
+  }
+
+  async start(req: StartRequest): Promise<TaskHandle> {
+    const config = parseExecConfig(req.config);
+    const dir = resolve(req.dir);
+    await mkdir(dir, { recursive: true });
+    const env = taskEnvironment({ allocId: req.allocId, dir, path: this.path, env: req.env });
+    const task = await withLogFiles(dir, (stdout, stderr) =>
+      spawnTask({ command: config.command, args: config.args, cwd: dir, env, stdout, stderr }),
+    );
+    return new ExecHandle(task, await this.guard(task, req));
+  }
+
+  private async guard(task: SpawnedTask, req: StartRequest) {
+    return startMemoryGuard({
+      allocId: req.allocId,
+      pid: task.pid,
+      memoryMiB: req.memoryMiB,
+      cgroupRoot: await this.cgroupRoot,
+      sampleIntervalMs: this.sampleIntervalMs,
+    });
+  }
+}
+
+export function createExecDriver(opts: ExecDriverOptions = {}): ExecDriver {
+  return new ExecDriver(opts);
+}

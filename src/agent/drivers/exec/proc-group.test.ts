@@ -1,0 +1,52 @@
+import { spawn } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { groupRssBytes, groupUsage, parseProcStat } from "./proc-group.js";
+import { signalGroup, waitGroupGone } from "./process-group.js";
+
+describe("parseProcStat", () => {
+  it("reads pgrp and rss after a command name with spaces and parentheses", () => {
+    const fields = ["S", "1", "4242", "4242", "0", "-1", "0", "0", "0", "0", "0", "0", "0"];
+    const rest = [...fields, "0", "0", "20", "0", "1", "0", "100", "5000", "321", "0"];
+    expect(parseProcStat(`4243 (my (odd) cmd) ${rest.join(" ")}`)).toEqual({
+      state: "S",
+      pgrp: 4242,
+      rssPages: 321,
+    });
+  });
+
+  it("returns undefined for garbage", () => {
+    expect(parseProcStat("nonsense")).toBeUndefined();
+  });
+});
+
+describe("groupRssBytes", () => {
+  it("sums the resident memory of a real process group", async () => {
+    const child = spawn("sleep", ["10"], { detached: true, stdio: "ignore" });
+    try {
+      // The kernel updates RSS counters lazily: a just-started process may read 0 for a moment.
+      let rss = 0;
+      for (let i = 0; i < 100 && rss === 0; i++) {
+        rss = await groupRssBytes(child.pid!);
+        if (rss === 0) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(rss).toBeGreaterThan(0);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+
+  it("is 0 for a group that does not exist or without /proc", async () => {
+    expect(await groupRssBytes(2 ** 22 + 1)).toBe(0);
+    expect(await groupRssBytes(1, "/nonexistent-proc")).toBe(0);
+  });
+});
+
+describe("waitGroupGone", () => {
+  it("resolves once every live process of a killed group is gone", async () => {
+    const child = spawn("sh", ["-c", "sleep 100 & sleep 100"], { detached: true, stdio: "ignore" });
+    expect(await waitGroupGone(child.pid!, 50)).toBe(false);
+    expect((await groupUsage(child.pid!)).live).toBeGreaterThanOrEqual(2);
+    expect(signalGroup(child.pid!, "SIGKILL")).toBe(true);
+    expect(await waitGroupGone(child.pid!, 5000)).toBe(true);
+  });
+});

@@ -1,0 +1,65 @@
+import { readdir, readFile } from "node:fs/promises";
+
+const PAGE_SIZE = 4096;
+const BATCH = 32;
+// Fields after "pid (comm) ": state is field 3, pgrp field 5, rss field 24 (man 5 proc).
+const STATE_INDEX = 3 - 3;
+const PGRP_INDEX = 5 - 3;
+const RSS_INDEX = 24 - 3;
+
+export interface ProcStat {
+  state: string;
+  pgrp: number;
+  rssPages: number;
+}
+
+/** State, process group and resident pages from the text of a /proc/<pid>/stat file. */
+export function parseProcStat(text: string): ProcStat | undefined {
+  const close = text.lastIndexOf(")");
+  if (close < 0) return undefined;
+  const fields = text
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
+  const state = fields[STATE_INDEX] ?? "";
+  const pgrp = Number(fields[PGRP_INDEX]);
+  const rssPages = Number(fields[RSS_INDEX]);
+  if (!state || !Number.isInteger(pgrp) || !Number.isInteger(rssPages)) return undefined;
+  return { state, pgrp, rssPages };
+}
+
+async function statOf(procDir: string, pid: string): Promise<ProcStat | undefined> {
+  try {
+    return parseProcStat(await readFile(`${procDir}/${pid}/stat`, "utf8"));
+  } catch {
+    return undefined; // the process exited while we looked
+  }
+}
+
+/** Live (not zombie) processes of group `pgid` and their resident memory in bytes. */
+export interface GroupUsage {
+  live: number;
+  rssBytes: number;
+}
+
+/** Scans /proc for the processes of group `pgid`; zero of both where /proc does not exist. */
+export async function groupUsage(pgid: number, procDir = "/proc"): Promise<GroupUsage> {
+  const entries = await readdir(procDir).catch(() => [] as string[]);
+  const pids = entries.filter((e) => /^\d+$/.test(e));
+  const usage: GroupUsage = { live: 0, rssBytes: 0 };
+  // Read in small batches: fast, without opening thousands of files at once.
+  for (let i = 0; i < pids.length; i += BATCH) {
+    const stats = await Promise.all(pids.slice(i, i + BATCH).map((p) => statOf(procDir, p)));
+    for (const s of stats) {
+      if (s?.pgrp !== pgid || s.state === "Z" || s.state === "X") continue;
+      usage.live++;
+      usage.rssBytes += s.rssPages * PAGE_SIZE;
+    }
+  }
+  return usage;
+}
+
+/** Resident memory in bytes of all processes in group `pgid`. */
+export async function groupRssBytes(pgid: number, procDir = "/proc"): Promise<number> {
+  return (await groupUsage(pgid, procDir)).rssBytes;
+}
