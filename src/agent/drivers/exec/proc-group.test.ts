@@ -44,9 +44,13 @@ describe("groupRssBytes", () => {
 describe("waitGroupGone", () => {
   it("resolves once every live process of a killed group is gone", async () => {
     const child = spawn("sh", ["-c", "sleep 100 & sleep 100"], { detached: true, stdio: "ignore" });
-    expect(await waitGroupGone(child.pid!, 50)).toBe(false);
-    expect((await groupUsage(child.pid!)).live).toBeGreaterThanOrEqual(2);
-    expect(signalGroup(child.pid!, "SIGKILL")).toBe(true);
-    expect(await waitGroupGone(child.pid!, 5000)).toBe(true);
+    try {
+      expect(await waitGroupGone(child.pid!, 50)).toBe(false);
+      expect((await groupUsage(child.pid!)).live).toBeGreaterThanOrEqual(2);
+      expect(signalGroup(child.pid!, "SIGKILL")).toBe(true);
+      expect(await waitGroupGone(child.pid!, 5000)).toBe(true);
+    } finally {
+      signalGroup(child.pid!, "SIGKILL");
+    }
   });
 });
