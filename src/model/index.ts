@@ -9,4 +9,5 @@ export * from "./job-spec.js";
 export * from "./job-status.js";
 export * from "./job-validate.js";
 export * from "./node.js";
+export * from "./protocol.js";
 export * from "./resources.js";

@@ -1,0 +1,160 @@
+import { mkdir } from "node:fs/promises";
+import type { Logger } from "pino";
+import { ApiError, BrinkClient } from "../client/index.js";
+import type { AgentMessage, ServerMessage } from "../model/index.js";
+import { AllocManager } from "./alloc-manager.js";
+import type { AgentConfig } from "./config.js";
+import { loadCredential, type NodeCredential, saveCredential } from "./credentials.js";
+import { createDriverRegistry } from "./drivers/registry.js";
+import { fingerprint } from "./fingerprint/index.js";
+import { LocalState } from "./local-state.js";
+import { AgentSessionClient, backoffDelay } from "./session.js";
+
+/** An error that ends the agent with a message for the operator (and exit code 2). */
+export class AgentFatalError extends Error {}
+
+export interface RunningAgent {
+  nodeId: string;
+  close(): Promise<void>;
+}
+
+function sessionUrl(serverUrl: string): string {
+  const u = new URL(serverUrl);
+  u.protocol = u.protocol === "https:" ? "wss:" : "ws:";
+  u.pathname = "/v1/agent/session";
+  return u.toString();
+}
+
+function driverRegistry(config: AgentConfig) {
+  return createDriverRegistry(config.taskPath ? { exec: { path: config.taskPath } } : {});
+}
+
+async function joinOnce(config: AgentConfig, logger: Logger): Promise<NodeCredential> {
+  if (!config.joinToken) {
+    throw new AgentFatalError(
+      `this node has no credential in ${config.dataDir} yet: pass --join-token TOKEN or --join-token-file FILE (the server writes it to <server data dir>/join.token)`,
+    );
+  }
+  const client = new BrinkClient({ addr: config.serverUrl, token: config.joinToken });
+  const fp = await fingerprint({ dataDir: config.dataDir, drivers: driverRegistry(config) });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const answer = await client.join({
+        name: config.name,
+        site: config.site,
+        labels: config.labels,
+        fingerprint: fp,
+      });
+      const cred = {
+        nodeId: answer.nodeId,
+        name: answer.name,
+        token: answer.token,
+        serverUrl: config.serverUrl,
+      };
+      await saveCredential(config.dataDir, cred);
+      logger.info({ nodeId: cred.nodeId, name: cred.name }, "joined the cluster");
+      return cred;
+    } catch (err) {
+      if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
+        throw new AgentFatalError(
+          `the server at ${config.serverUrl} refused the join token (${err.message}); use the token from the server's <data dir>/join.token`,
+        );
+      }
+      if (err instanceof ApiError && err.status >= 400 && err.status < 500) {
+        throw new AgentFatalError(`join refused: ${err.message}`);
+      }
+      const delay = backoffDelay(
+        attempt,
+        config.reconnectMinMs,
+        config.reconnectMaxMs,
+        Math.random,
+      );
+      logger.warn({ err: (err as Error).message, retryInMs: delay }, "join failed; retrying");
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+
+/**
+ * Runs the node agent: join (or reuse the stored credential), hold the session, run what the
+ * server asks through the drivers, report status. Resolves once the session is started.
+ */
+export async function startAgent(config: AgentConfig, logger: Logger): Promise<RunningAgent> {
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const stored = await loadCredential(config.dataDir);
+  let cred =
+    stored && stored.serverUrl === config.serverUrl && stored.name === config.name
+      ? stored
+      : await joinOnce(config, logger);
+  const drivers = driverRegistry(config);
+  const local = new LocalState(config.dataDir);
+  let session: AgentSessionClient | null = null;
+  const manager = new AllocManager({
+    dataDir: config.dataDir,
+    nodeId: () => cred.nodeId,
+    drivers,
+    logger,
+    report: (report) => session?.send({ type: "alloc-status", report }),
+  });
+  const hello = async (): Promise<AgentMessage> => ({
+    type: "hello",
+    fingerprint: await fingerprint({ dataDir: config.dataDir, drivers }),
+    allocs: manager.reports(),
+  });
+  const onMessage = (msg: ServerMessage) => {
+    if (msg.type === "allocs") {
+      manager.reconcile(msg.allocs);
+      void local
+        .save(msg.allocs)
+        .catch((err: unknown) => logger.error({ err }, "saving local state failed"));
+    } else if (msg.type === "logs") {
+      manager
+        .readLog(msg.allocId, msg.stream, msg.tailBytes)
+        .then((data) =>
+          session?.send({ type: "logs-result", requestId: msg.requestId, ok: true, data }),
+        )
+        .catch((err: Error) =>
+          session?.send({
+            type: "logs-result",
+            requestId: msg.requestId,
+            ok: false,
+            error: err.message,
+          }),
+        );
+    }
+  };
+  const onUnauthorized = () => {
+    logger.warn("the server refused this node's credential; rejoining with the join token");
+    joinOnce(config, logger)
+      .then((fresh) => {
+        cred = fresh;
+        session?.setToken(fresh.token);
+        session?.resume();
+      })
+      .catch((err: Error) => {
+        logger.fatal({ err: err.message }, "cannot rejoin");
+        process.exitCode = 2;
+        process.kill(process.pid, "SIGTERM");
+      });
+  };
+  session = new AgentSessionClient(
+    {
+      url: sessionUrl(config.serverUrl),
+      token: cred.token,
+      minDelayMs: config.reconnectMinMs,
+      maxDelayMs: config.reconnectMaxMs,
+      logger,
+    },
+    { hello, onMessage, onUnauthorized },
+  );
+  session.start();
+  return {
+    get nodeId() {
+      return cred.nodeId;
+    },
+    async close() {
+      session?.close();
+      await manager.stopAll();
+    },
+  };
+}

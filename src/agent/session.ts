@@ -1,0 +1,162 @@
+import type { Logger } from "pino";
+import WebSocket from "ws";
+import type { AgentMessage, ServerMessage } from "../model/index.js";
+
+export interface SessionHandlers {
+  /** Builds the `hello` sent first on every (re)connect. */
+  hello(): Promise<AgentMessage>;
+  onMessage(msg: ServerMessage): void;
+  /** The server refused the credential (401/403 or close 4401): the agent must rejoin. */
+  onUnauthorized(): void;
+}
+
+export interface SessionOptions {
+  url: string;
+  token: string;
+  minDelayMs: number;
+  maxDelayMs: number;
+  logger: Logger;
+  random?: () => number;
+}
+
+/** Full-jitter exponential backoff: a random delay in [min, min(max, min·2^attempt)]. */
+export function backoffDelay(
+  attempt: number,
+  min: number,
+  max: number,
+  random: () => number,
+): number {
+  const ceiling = Math.min(max, min * 2 ** Math.min(attempt, 20));
+  return Math.round(min + random() * (ceiling - min));
+}
+
+/**
+ * The agent's one WebSocket session to the control plane. It dials out (works behind NAT),
+ * sends `hello` then heartbeats at the interval the server asks for, and reconnects with
+ * jittered exponential backoff whenever the link drops.
+ */
+export class AgentSessionClient {
+  private ws: WebSocket | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private retry: NodeJS.Timeout | null = null;
+  private attempt = 0;
+  private closed = false;
+  /** Set when the server refused the credential; `resume` after a rejoin. */
+  private paused = false;
+  private token: string;
+
+  constructor(
+    private readonly opts: SessionOptions,
+    private readonly handlers: SessionHandlers,
+  ) {
+    this.token = opts.token;
+  }
+
+  get connected(): boolean {
+    return this.ws?.readyState === WebSocket.OPEN;
+  }
+
+  setToken(token: string): void {
+    this.token = token;
+  }
+
+  start(): void {
+    this.closed = false;
+    this.connect();
+  }
+
+  send(msg: AgentMessage): boolean {
+    if (!this.connected || !this.ws) return false;
+    this.ws.send(JSON.stringify(msg));
+    return true;
+  }
+
+  private connect(): void {
+    if (this.closed) return;
+    const ws = new WebSocket(this.opts.url, {
+      headers: { authorization: `Bearer ${this.token}` },
+      handshakeTimeout: 10_000,
+    });
+    this.ws = ws;
+    ws.on("open", () => void this.opened(ws));
+    ws.on("message", (data) => this.received(data));
+    ws.on("unexpected-response", (_req, res) => {
+      const status = res.statusCode ?? 0;
+      ws.terminate();
+      if (status === 401 || status === 403) {
+        this.paused = true;
+        this.handlers.onUnauthorized();
+      } else this.opts.logger.warn({ status }, "server refused the session");
+    });
+    ws.on("close", (code) => this.dropped(ws, code));
+    ws.on("error", (err) => this.opts.logger.debug({ err: err.message }, "session error"));
+  }
+
+  private async opened(ws: WebSocket): Promise<void> {
+    this.attempt = 0;
+    this.opts.logger.info({ url: this.opts.url }, "session open");
+    try {
+      const hello = await this.handlers.hello();
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(hello));
+    } catch (err) {
+      this.opts.logger.error({ err }, "could not build hello");
+    }
+  }
+
+  private received(data: WebSocket.RawData): void {
+    let msg: ServerMessage;
+    try {
+      msg = JSON.parse(data.toString()) as ServerMessage;
+    } catch {
+      this.opts.logger.warn("malformed server message dropped");
+      return;
+    }
+    if (msg.type === "welcome") this.startHeartbeats(msg.heartbeatIntervalMs);
+    try {
+      this.handlers.onMessage(msg);
+    } catch (err) {
+      this.opts.logger.error({ err, type: msg.type }, "server message failed");
+    }
+  }
+
+  private startHeartbeats(intervalMs: number): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => this.send({ type: "heartbeat" }), Math.max(100, intervalMs));
+  }
+
+  private dropped(ws: WebSocket, code: number): void {
+    if (this.ws !== ws) return;
+    this.ws = null;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    if (this.closed || this.paused) return;
+    if (code === 4401) {
+      this.paused = true;
+      this.handlers.onUnauthorized();
+      return;
+    }
+    const delay = backoffDelay(
+      this.attempt++,
+      this.opts.minDelayMs,
+      this.opts.maxDelayMs,
+      this.opts.random ?? Math.random,
+    );
+    this.opts.logger.warn({ code, retryInMs: delay }, "session lost; reconnecting");
+    this.retry = setTimeout(() => this.connect(), delay);
+  }
+
+  /** Reconnects after the credential was renewed. */
+  resume(): void {
+    this.paused = false;
+    this.attempt = 0;
+    this.connect();
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.retry) clearTimeout(this.retry);
+    this.ws?.close(1000, "agent stopping");
+    this.ws = null;
+  }
+}

@@ -1,0 +1,85 @@
+import { resolve } from "node:path";
+import { type Command, Option } from "commander";
+import { DEFAULT_LISTEN, parseListen, serverConfig } from "../../server/config.js";
+import { makeLogger } from "../../server/logger.js";
+import { startServer } from "../../server/main.js";
+import { CliError } from "../errors.js";
+import type { CliContext } from "./shared.js";
+
+interface ServerFlags {
+  listen: string;
+  dataDir?: string;
+  store?: string;
+  logFormat: "json" | "pretty";
+  logLevel: string;
+  metricsAuth?: boolean;
+  heartbeatInterval: string;
+  heartbeatGrace: string;
+}
+
+function positiveMs(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new CliError(`${flag} must be a positive number of milliseconds, not "${value}"`, 2);
+  return n;
+}
+
+/** Runs until SIGINT/SIGTERM, then closes sessions, the API and the store in order. */
+export function serverCommand(program: Command, ctx: CliContext): void {
+  program
+    .command("server")
+    .description("run the control plane: API, scheduler, agent gateway, metrics")
+    .option("--listen <host:port>", "address to listen on", DEFAULT_LISTEN)
+    .option(
+      "--data-dir <dir>",
+      "state directory (tokens, SQLite file) [env BRINK_DATA_DIR, default ./.brink]",
+    )
+    .option(
+      "--store <url>",
+      "store URL: sqlite:<file> (default <data-dir>/brink.db) or postgres://user@host/db",
+    )
+    .addOption(
+      new Option("--log-format <format>", "log format").choices(["json", "pretty"]).default("json"),
+    )
+    .option("--log-level <level>", "log level", "info")
+    .option("--metrics-auth", "require the admin token on /metrics")
+    .option("--heartbeat-interval <ms>", "how often agents send heartbeats", "1000")
+    .option("--heartbeat-grace <ms>", "silence after which a node is declared down", "10000")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  brink server\n  brink server --listen 0.0.0.0:7700 --data-dir /var/lib/brink\n  brink server --store postgres://brink@db.internal:5432/brink",
+    )
+    .action(async (f: ServerFlags) => {
+      const dataDir = resolve(f.dataDir ?? ctx.env.BRINK_DATA_DIR ?? ".brink");
+      const { host, port } = (() => {
+        try {
+          return parseListen(f.listen);
+        } catch (err) {
+          throw new CliError((err as Error).message, 2);
+        }
+      })();
+      const config = serverConfig({
+        host,
+        port,
+        dataDir,
+        ...(f.store ? { storeUrl: f.store } : {}),
+        logFormat: f.logFormat,
+        logLevel: f.logLevel,
+        metricsAuth: f.metricsAuth === true,
+        heartbeatIntervalMs: positiveMs("--heartbeat-interval", f.heartbeatInterval),
+        heartbeatGraceMs: positiveMs("--heartbeat-grace", f.heartbeatGrace),
+      });
+      const logger = makeLogger(config.logFormat, config.logLevel, "brink-server");
+      const server = await startServer(config, logger).catch((err: Error) => {
+        throw new CliError(`server failed to start: ${err.message}`);
+      });
+      await new Promise<void>((done) => {
+        const stop = (signal: string) => {
+          logger.info({ signal }, "shutting down");
+          void server.close().then(done, done);
+        };
+        process.once("SIGINT", () => stop("SIGINT"));
+        process.once("SIGTERM", () => stop("SIGTERM"));
+      });
+    });
+}

@@ -1,0 +1,46 @@
+import type { FastifyInstance } from "fastify";
+import { BrinkError, validateJobSpec } from "../../model/index.js";
+import type { ControlPlane } from "../control-plane.js";
+
+function requireBody(body: unknown): unknown {
+  if (body === undefined || body === null || body === "") {
+    throw new BrinkError("JOB_INVALID", "request body is empty; send a job spec as JSON or YAML");
+  }
+  return body;
+}
+
+export function jobRoutes(app: FastifyInstance, cp: ControlPlane): void {
+  app.post("/v1/jobs", async (req, reply) => {
+    const spec = validateJobSpec(requireBody(req.body));
+    const { job, evaluation } = await cp.submitJob(spec);
+    return reply.status(201).send({ ...job, evalId: evaluation.id });
+  });
+
+  app.post("/v1/jobs/plan", async (req) => {
+    const spec = validateJobSpec(requireBody(req.body));
+    return cp.planJob(spec);
+  });
+
+  app.get("/v1/jobs", async () => cp.listJobs());
+
+  app.get<{ Params: { id: string } }>("/v1/jobs/:id", async (req) => cp.getJob(req.params.id));
+
+  app.delete<{ Params: { id: string } }>("/v1/jobs/:id", async (req) => {
+    const { job, evaluation } = await cp.stopJob(req.params.id);
+    return { ...job, evalId: evaluation.id };
+  });
+
+  app.get<{ Params: { id: string } }>("/v1/jobs/:id/allocations", async (req) =>
+    cp.jobAllocations(req.params.id),
+  );
+
+  app.get<{ Params: { id: string } }>("/v1/jobs/:id/versions", async (req) =>
+    cp.store.listJobVersions(cp.getJob(req.params.id).id),
+  );
+
+  app.get<{ Params: { id: string } }>("/v1/evaluations/:id", async (req) => {
+    const e = await cp.store.getEvaluation(req.params.id);
+    if (!e) throw new BrinkError("NOT_FOUND", `no evaluation with id "${req.params.id}"`);
+    return e;
+  });
+}

@@ -1,0 +1,122 @@
+import { z } from "zod";
+import { jobSpecSchema } from "../../model/index.js";
+import { joinSchema } from "./nodes.js";
+
+type Op = { summary: string; body?: "job" | "join"; text?: boolean; query?: string[] };
+
+const ROUTES: Record<string, Record<string, Op>> = {
+  "/v1/health": { get: { summary: "Liveness of the control plane (no token needed)" } },
+  "/v1/nodes/join": {
+    post: { summary: "Join a node (join token); returns its node token", body: "join" },
+  },
+  "/v1/nodes": { get: { summary: "List nodes" } },
+  "/v1/nodes/{id}": { get: { summary: "One node by id or name (admin, or that node's token)" } },
+  "/v1/jobs": {
+    get: { summary: "List jobs" },
+    post: {
+      summary: "Submit a job (JSON or application/yaml); a new version when the name exists",
+      body: "job",
+    },
+  },
+  "/v1/jobs/plan": {
+    post: { summary: "Dry run: what the scheduler would do; commits nothing", body: "job" },
+  },
+  "/v1/jobs/{id}": {
+    get: { summary: "One job by id or name" },
+    delete: { summary: "Stop a job" },
+  },
+  "/v1/jobs/{id}/allocations": { get: { summary: "Allocations of a job" } },
+  "/v1/jobs/{id}/versions": { get: { summary: "Stored versions of a job, oldest first" } },
+  "/v1/evaluations/{id}": { get: { summary: "One evaluation" } },
+  "/v1/allocations": { get: { summary: "List allocations" } },
+  "/v1/allocations/{id}": { get: { summary: "One allocation (id or unique prefix)" } },
+  "/v1/allocations/{id}/logs": {
+    get: {
+      summary: "Log of an allocation, read through the agent session",
+      text: true,
+      query: ["stream", "tail"],
+    },
+  },
+  "/v1/agent/session": {
+    get: { summary: "Agent WebSocket session (node token; Upgrade: websocket)" },
+  },
+};
+
+const errorSchema = {
+  type: "object",
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message"],
+      properties: {
+        code: { type: "string" },
+        message: { type: "string" },
+        details: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: { path: { type: "string" }, message: { type: "string" } },
+          },
+        },
+      },
+    },
+  },
+};
+
+function operation(path: string, method: string, op: Op): Record<string, unknown> {
+  const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+    name: m[1],
+    in: "path",
+    required: true,
+    schema: { type: "string" },
+  }));
+  const query = (op.query ?? []).map((name) => ({ name, in: "query", schema: { type: "string" } }));
+  const out: Record<string, unknown> = {
+    summary: op.summary,
+    operationId: `${method}${path.replace(/[^a-zA-Z]+(\w)?/g, (_, c: string | undefined) => (c ?? "").toUpperCase())}`,
+    responses: {
+      "200": {
+        description: "OK",
+        content: op.text
+          ? { "text/plain": { schema: { type: "string" } } }
+          : { "application/json": {} },
+      },
+      default: {
+        description: "Error",
+        content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+      },
+    },
+  };
+  if (params.length + query.length > 0) out.parameters = [...params, ...query];
+  if (path !== "/v1/health") out.security = [{ bearer: [] }];
+  if (op.body) {
+    const ref = { $ref: `#/components/schemas/${op.body === "job" ? "JobSpec" : "JoinRequest"}` };
+    const content: Record<string, unknown> = { "application/json": { schema: ref } };
+    if (op.body === "job") content["application/yaml"] = { schema: ref };
+    out.requestBody = { required: true, content };
+  }
+  return out;
+}
+
+/** The OpenAPI 3.1 document of the `/v1` API (committed as docs/openapi.json; drift is tested). */
+export function openApiDocument(version: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [path, ops] of Object.entries(ROUTES)) {
+    paths[path] = Object.fromEntries(
+      Object.entries(ops).map(([m, op]) => [m, operation(path, m, op)]),
+    );
+  }
+  return {
+    openapi: "3.1.0",
+    info: { title: "Brink control plane API", version },
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+      schemas: {
+        Error: errorSchema,
+        JobSpec: z.toJSONSchema(jobSpecSchema, { io: "input", unrepresentable: "any" }),
+        JoinRequest: z.toJSONSchema(joinSchema, { io: "input", unrepresentable: "any" }),
+      },
+    },
+    paths,
+  };
+}

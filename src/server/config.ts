@@ -1,0 +1,46 @@
+import { join } from "node:path";
+
+/** Everything `brink server` is configured by, validated once in `main` and frozen. */
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** `sqlite:<path>` or `postgres://...` */
+  storeUrl: string;
+  logFormat: "json" | "pretty";
+  logLevel: string;
+  /** Require the admin token on `/metrics` too. */
+  metricsAuth: boolean;
+  /** How often agents send heartbeats. */
+  heartbeatIntervalMs: number;
+  /** Silence after which a node is declared down. */
+  heartbeatGraceMs: number;
+  /** Bytes of a log returned by default (`tail`). */
+  logTailBytes: number;
+}
+
+export const DEFAULT_LISTEN = "127.0.0.1:7700";
+
+export function parseListen(value: string): { host: string; port: number } {
+  const m = /^(.*):(\d+)$/.exec(value);
+  const port = m ? Number(m[2]) : Number.NaN;
+  if (!m?.[1] || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--listen "${value}" is not HOST:PORT (for example 127.0.0.1:7700)`);
+  }
+  return { host: m[1].replace(/^\[(.*)\]$/, "$1"), port };
+}
+
+export function serverConfig(over: Partial<ServerConfig> & { dataDir: string }): ServerConfig {
+  return Object.freeze({
+    host: "127.0.0.1",
+    port: 7700,
+    storeUrl: `sqlite:${join(over.dataDir, "brink.db")}`,
+    logFormat: "json",
+    logLevel: "info",
+    metricsAuth: false,
+    heartbeatIntervalMs: 1000,
+    heartbeatGraceMs: 10_000,
+    logTailBytes: 1 << 20,
+    ...over,
+  });
+}

@@ -1,0 +1,551 @@
+import type { Logger } from "pino";
+import {
+  type AgentAlloc,
+  type Allocation,
+  type AllocReport,
+  BrinkError,
+  builtinLabels,
+  type Clock,
+  deriveJobStatus,
+  type EvalTrigger,
+  type Evaluation,
+  type Fingerprint,
+  isTerminal,
+  type Job,
+  type JobSpec,
+  type Node,
+  type NodeView,
+  newId,
+} from "../model/index.js";
+import { buildSnapshot, type Plan, planAllocations, scheduleJob } from "../scheduler/index.js";
+import { usageByNode } from "../scheduler/snapshot.js";
+import type { Store, TokenRecord } from "../store/index.js";
+import { EvalBroker, makeEvaluation } from "./broker.js";
+import type { ServerConfig } from "./config.js";
+import { LogsRelay } from "./logs-relay.js";
+import type { ServerMetrics } from "./metrics.js";
+import { Mutex } from "./mutex.js";
+import { checkPlan } from "./plan-check.js";
+import type { AgentSession } from "./session.js";
+import { ClusterState } from "./state.js";
+import { hashToken, newToken, sameHash } from "./tokens.js";
+
+export interface ControlPlaneDeps {
+  store: Store;
+  config: ServerConfig;
+  logger: Logger;
+  metrics: ServerMetrics;
+  clock: Clock;
+}
+
+export interface JoinRequest {
+  name: string;
+  site: string;
+  labels: Record<string, string>;
+  fingerprint: Fingerprint;
+}
+
+/**
+ * The control plane's core: accepts jobs, runs evaluations through the scheduler, applies plans,
+ * talks to agents' sessions and watches node health. Every state change goes through `mutex` so
+ * the store, the in-memory state and the sessions never disagree.
+ */
+export class ControlPlane {
+  readonly broker = new EvalBroker();
+  readonly logs = new LogsRelay();
+  private readonly mutex = new Mutex();
+  private readonly sessions = new Map<string, AgentSession>();
+  private readonly lastSeen = new Map<string, number>();
+  private readonly tokenCache = new Map<string, TokenRecord>();
+  private state = new ClusterState();
+  private worker: Promise<void> | null = null;
+  private monitor: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(private readonly deps: ControlPlaneDeps) {}
+
+  get store(): Store {
+    return this.deps.store;
+  }
+
+  private now(): string {
+    return new Date(this.deps.clock.now()).toISOString();
+  }
+
+  /** Loads state, re-enqueues what a crash may have left unfinished, starts worker and monitor. */
+  async start(): Promise<void> {
+    this.state = await ClusterState.load(this.deps.store);
+    const started = this.deps.clock.now();
+    for (const node of this.state.nodes.values()) this.lastSeen.set(node.id, started);
+    for (const e of await this.deps.store.listPendingEvaluations()) this.broker.enqueue(e);
+    for (const job of this.state.jobs.values()) this.enqueue(job.id, "node-update");
+    this.worker = this.runWorker();
+    this.monitor = setInterval(() => void this.checkHeartbeats(), 500);
+    this.refreshGauges();
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    if (this.monitor) clearInterval(this.monitor);
+    this.broker.close();
+    this.logs.cancelAll();
+    for (const s of this.sessions.values()) s.close(1001, "server shutting down");
+    await this.worker;
+    await this.mutex.run(async () => undefined);
+  }
+
+  // ---- auth -------------------------------------------------------------------------------
+
+  async authenticate(token: string): Promise<TokenRecord | undefined> {
+    const hash = hashToken(token);
+    let record = this.tokenCache.get(hash);
+    if (!record) {
+      record = await this.deps.store.findToken(hash);
+      if (record) this.tokenCache.set(hash, record);
+    }
+    return record && sameHash(record.hash, hash) ? record : undefined;
+  }
+
+  // ---- views ------------------------------------------------------------------------------
+
+  listNodes(): NodeView[] {
+    return [...this.state.nodes.values()]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((n) => this.nodeView(n));
+  }
+
+  getNode(idOrName: string): NodeView {
+    const node = this.state.nodes.get(idOrName) ?? this.state.nodeByName(idOrName);
+    if (!node) throw new BrinkError("NODE_NOT_FOUND", `no node with id or name "${idOrName}"`);
+    return this.nodeView(node);
+  }
+
+  private nodeView(node: Node): NodeView {
+    const used = usageByNode(this.state.allocsOnNode(node.id)).get(node.id);
+    return { ...node, allocated: used ?? { cpu: 0, memory: 0, disk: 0 } };
+  }
+
+  listJobs(): Job[] {
+    return [...this.state.jobs.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  getJob(idOrName: string): Job {
+    const job = this.state.jobByIdOrName(idOrName);
+    if (!job) throw new BrinkError("JOB_NOT_FOUND", `no job with id or name "${idOrName}"`);
+    return job;
+  }
+
+  jobAllocations(idOrName: string): Allocation[] {
+    return this.state.allocsOfJob(this.getJob(idOrName).id);
+  }
+
+  listAllocations(): Allocation[] {
+    return [...this.state.allocs.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  getAllocation(id: string): Allocation {
+    const alloc = this.state.allocs.get(id) ?? this.findAllocByPrefix(id);
+    if (!alloc) throw new BrinkError("ALLOCATION_NOT_FOUND", `no allocation with id "${id}"`);
+    return alloc;
+  }
+
+  private findAllocByPrefix(prefix: string): Allocation | undefined {
+    if (prefix.length < 4) return undefined;
+    const matches = [...this.state.allocs.values()].filter((a) => a.id.startsWith(prefix));
+    if (matches.length > 1) {
+      throw new BrinkError("BAD_REQUEST", `allocation id prefix "${prefix}" is ambiguous`);
+    }
+    return matches[0];
+  }
+
+  // ---- jobs -------------------------------------------------------------------------------
+
+  /** Stores a new version of the job and enqueues its evaluation. */
+  submitJob(spec: JobSpec): Promise<{ job: Job; evaluation: Evaluation }> {
+    return this.mutex.run(async () => {
+      const now = this.now();
+      const prev = this.state.jobByIdOrName(spec.name);
+      const job: Job = {
+        id: prev?.id ?? newId(),
+        name: spec.name,
+        version: (prev?.version ?? 0) + 1,
+        type: spec.type,
+        priority: spec.priority,
+        status: "pending",
+        stopped: false,
+        spec,
+        createdAt: prev?.createdAt ?? now,
+        updatedAt: now,
+      };
+      const evaluation = makeEvaluation(newId(), job.id, "job-register", now);
+      await this.deps.store.submitJob(job, evaluation);
+      this.state.putJob(job);
+      return { job, evaluation: this.broker.enqueue(evaluation) };
+    });
+  }
+
+  stopJob(idOrName: string): Promise<{ job: Job; evaluation: Evaluation }> {
+    return this.mutex.run(async () => {
+      const current = this.getJob(idOrName);
+      const now = this.now();
+      const job: Job = { ...current, stopped: true, status: "dead", updatedAt: now };
+      const evaluation = makeEvaluation(newId(), job.id, "job-deregister", now);
+      await this.deps.store.updateJob(job, evaluation);
+      this.state.putJob(job);
+      return { job, evaluation: this.broker.enqueue(evaluation) };
+    });
+  }
+
+  /** Dry run of the scheduler for a spec: what would be placed, with no state changed. */
+  planJob(spec: JobSpec): Plan {
+    const prev = this.state.jobByIdOrName(spec.name);
+    const now = this.now();
+    const job: Job = {
+      id: prev?.id ?? "(new)",
+      name: spec.name,
+      version: (prev?.version ?? 0) + 1,
+      type: spec.type,
+      priority: spec.priority,
+      status: "pending",
+      stopped: false,
+      spec,
+      createdAt: now,
+      updatedAt: now,
+    };
+    return scheduleJob({
+      job,
+      allocs: prev ? this.state.allocsOfJob(prev.id) : [],
+      snapshot: buildSnapshot(this.state.nodes.values(), this.state.allocs.values()),
+      evalId: newId(),
+      now,
+      newId,
+    });
+  }
+
+  private enqueue(jobId: string, trigger: EvalTrigger): void {
+    if (this.stopped) return;
+    this.broker.enqueue(makeEvaluation(newId(), jobId, trigger, this.now()));
+    this.deps.metrics.evalsQueued.set(this.broker.depth);
+  }
+
+  /** Jobs with instances waiting for capacity get another evaluation (capacity may have appeared). */
+  private kickBlocked(): void {
+    const blocked = new Set<string>();
+    for (const a of this.state.allocs.values()) {
+      if (a.status === "pending" && a.nodeId === null && a.desiredStatus === "run") {
+        blocked.add(a.jobId);
+      }
+    }
+    for (const jobId of blocked) this.enqueue(jobId, "capacity-change");
+  }
+
+  private async runWorker(): Promise<void> {
+    for (;;) {
+      const evaluation = await this.broker.next();
+      if (!evaluation) return;
+      this.deps.metrics.evalsQueued.set(this.broker.depth);
+      const end = this.deps.metrics.evalSeconds.startTimer();
+      try {
+        await this.mutex.run(() => this.process(evaluation));
+        this.deps.metrics.evalsTotal.inc({ trigger: evaluation.trigger, result: "complete" });
+      } catch (err) {
+        this.deps.metrics.evalsTotal.inc({ trigger: evaluation.trigger, result: "failed" });
+        this.deps.logger.error({ err, evalId: evaluation.id }, "evaluation failed");
+      } finally {
+        end();
+      }
+    }
+  }
+
+  /** One evaluation: snapshot → scheduler → plan check → one transaction → agents told. */
+  private async process(evaluation: Evaluation): Promise<void> {
+    const job = this.state.jobs.get(evaluation.jobId);
+    const now = this.now();
+    if (!job) {
+      await this.deps.store.putEvaluation({ ...evaluation, status: "failed", updatedAt: now });
+      return;
+    }
+    const raw = scheduleJob({
+      job,
+      allocs: this.state.allocsOfJob(job.id),
+      snapshot: buildSnapshot(this.state.nodes.values(), this.state.allocs.values()),
+      evalId: evaluation.id,
+      now,
+      newId,
+    });
+    const plan = checkPlan(raw, this.state);
+    const allocs = planAllocations(plan);
+    const done: Evaluation = { ...evaluation, status: "complete", updatedAt: now };
+    if (Object.keys(plan.unplaced).length > 0) done.unplaced = plan.unplaced;
+    const jobChanged = plan.jobStatus !== job.status;
+    await this.deps.store.applyPlan({
+      upsertAllocs: allocs,
+      evaluation: done,
+      ...(jobChanged ? { job: { id: job.id, status: plan.jobStatus, updatedAt: now } } : {}),
+    });
+    for (const a of allocs) this.state.putAlloc(a);
+    if (jobChanged) this.state.putJob({ ...job, status: plan.jobStatus, updatedAt: now });
+    const placed = plan.place.filter((a) => a.nodeId !== null).length;
+    this.deps.metrics.placements.inc(placed);
+    if (allocs.length > 0) {
+      this.deps.logger.info(
+        {
+          evalId: evaluation.id,
+          job: job.name,
+          placed,
+          stopped: plan.stop.length,
+          unplaced: plan.unplaced,
+        },
+        "plan applied",
+      );
+    }
+    const touched = new Set(allocs.map((a) => a.nodeId).filter((id): id is string => id !== null));
+    for (const nodeId of touched) this.pushAllocs(nodeId);
+    this.refreshGauges();
+  }
+
+  // ---- nodes and sessions -----------------------------------------------------------------
+
+  /** A node joins with the join token: it gets (or re-gets) its identity and a node credential. */
+  joinNode(req: JoinRequest): Promise<{ node: Node; token: string }> {
+    return this.mutex.run(async () => {
+      const now = this.now();
+      const prev = this.state.nodeByName(req.name);
+      const node = this.nodeFrom(req, prev, now);
+      await this.deps.store.putNode(node);
+      if (prev) {
+        await this.deps.store.deleteTokensOfNode(prev.id);
+        for (const [hash, rec] of this.tokenCache)
+          if (rec.nodeId === prev.id) this.tokenCache.delete(hash);
+      }
+      const token = newToken("node");
+      await this.deps.store.putToken({
+        hash: hashToken(token),
+        role: "node",
+        nodeId: node.id,
+        createdAt: now,
+      });
+      this.state.putNode(node);
+      this.lastSeen.set(node.id, this.deps.clock.now());
+      this.deps.logger.info({ node: node.name, site: node.site, rejoin: !!prev }, "node joined");
+      this.refreshGauges();
+      return { node, token };
+    });
+  }
+
+  private nodeFrom(req: JoinRequest, prev: Node | undefined, now: string): Node {
+    const fp = req.fingerprint;
+    return {
+      id: prev?.id ?? newId(),
+      name: req.name,
+      site: req.site,
+      status: prev?.status === "ready" ? "ready" : "initializing",
+      eligible: prev?.eligible ?? true,
+      labels: { ...req.labels, ...builtinLabels(req.site, fp) },
+      resources: fp.resources,
+      drivers: fp.drivers,
+      attributes: {
+        arch: fp.arch,
+        os: fp.os,
+        kernel: fp.kernel,
+        hostname: fp.hostname,
+        cpuModel: fp.cpuModel,
+      },
+      gpus: fp.gpus,
+      createdAt: prev?.createdAt ?? now,
+      lastHeartbeat: prev?.lastHeartbeat ?? null,
+      statusReason: null,
+    };
+  }
+
+  sessionOpened(session: AgentSession): void {
+    const old = this.sessions.get(session.nodeId);
+    this.sessions.set(session.nodeId, session);
+    if (old && old !== session) old.close(4409, "replaced by a newer session");
+    this.lastSeen.set(session.nodeId, this.deps.clock.now());
+    session.send({
+      type: "welcome",
+      nodeId: session.nodeId,
+      heartbeatIntervalMs: this.deps.config.heartbeatIntervalMs,
+    });
+    this.deps.metrics.sessions.set(this.sessions.size);
+  }
+
+  sessionClosed(session: AgentSession): void {
+    if (this.sessions.get(session.nodeId) === session) this.sessions.delete(session.nodeId);
+    this.deps.metrics.sessions.set(this.sessions.size);
+  }
+
+  /** The first message of a session: refresh the node, mark it ready, apply its reports. */
+  hello(nodeId: string, fingerprint: Fingerprint, reports: AllocReport[]): Promise<void> {
+    return this.mutex.run(async () => {
+      const node = this.state.nodes.get(nodeId);
+      if (!node) return;
+      const now = this.now();
+      const updated: Node = {
+        ...node,
+        ...this.nodeFrom({ name: node.name, site: node.site, labels: {}, fingerprint }, node, now),
+        labels: { ...node.labels, ...builtinLabels(node.site, fingerprint) },
+        status: "ready",
+        lastHeartbeat: now,
+        statusReason: null,
+      };
+      await this.deps.store.putNode(updated);
+      this.state.putNode(updated);
+      this.lastSeen.set(nodeId, this.deps.clock.now());
+      for (const r of reports) await this.applyReport(nodeId, r);
+      if (node.status !== "ready") {
+        this.deps.logger.info({ node: node.name }, "node ready");
+        this.kickBlocked();
+        for (const job of this.state.jobs.values())
+          if (job.type === "system") this.enqueue(job.id, "node-update");
+      }
+      this.pushAllocs(nodeId);
+      this.refreshGauges();
+    });
+  }
+
+  heartbeat(nodeId: string): void {
+    this.lastSeen.set(nodeId, this.deps.clock.now());
+    this.deps.metrics.heartbeats.inc();
+    const node = this.state.nodes.get(nodeId);
+    if (node) this.state.putNode({ ...node, lastHeartbeat: this.now() });
+  }
+
+  allocReport(nodeId: string, report: AllocReport): Promise<void> {
+    return this.mutex.run(async () => {
+      await this.applyReport(nodeId, report);
+      this.refreshGauges();
+    });
+  }
+
+  private async applyReport(nodeId: string, r: AllocReport): Promise<void> {
+    const alloc = this.state.allocs.get(r.allocId);
+    if (!alloc || alloc.nodeId !== nodeId) {
+      this.deps.logger.warn(
+        { nodeId, allocId: r.allocId },
+        "report for an allocation not on this node",
+      );
+      return;
+    }
+    if (
+      isTerminal(alloc.status) ||
+      (alloc.status === r.status && alloc.restarts === (r.restarts ?? alloc.restarts))
+    )
+      return;
+    const reasons =
+      r.reason && !alloc.reasons.includes(r.reason) ? [...alloc.reasons, r.reason] : alloc.reasons;
+    const next: Allocation = {
+      ...alloc,
+      status: r.status,
+      exitCode: r.exitCode ?? alloc.exitCode,
+      signal: r.signal ?? alloc.signal,
+      restarts: r.restarts ?? alloc.restarts,
+      reasons,
+      updatedAt: this.now(),
+    };
+    await this.deps.store.putAllocations([next]);
+    this.state.putAlloc(next);
+    await this.refreshJobStatus(next.jobId);
+    if (isTerminal(next.status)) this.kickBlocked();
+  }
+
+  private async refreshJobStatus(jobId: string): Promise<void> {
+    const job = this.state.jobs.get(jobId);
+    if (!job) return;
+    const status = deriveJobStatus(job, this.state.allocsOfJob(jobId));
+    if (status === job.status) return;
+    const next = { ...job, status, updatedAt: this.now() };
+    await this.deps.store.updateJob(next);
+    this.state.putJob(next);
+  }
+
+  logsFor(allocId: string, stream: "stdout" | "stderr", tailBytes: number): Promise<string> {
+    const alloc = this.getAllocation(allocId);
+    if (alloc.nodeId === null) {
+      throw new BrinkError(
+        "CONFLICT",
+        `allocation ${alloc.id} is not placed on a node yet, so it has no logs`,
+      );
+    }
+    const session = this.sessions.get(alloc.nodeId);
+    if (!session) {
+      const node = this.state.nodes.get(alloc.nodeId);
+      throw new BrinkError(
+        "NODE_UNREACHABLE",
+        `node ${node?.name ?? alloc.nodeId} is not connected; its logs cannot be read now`,
+      );
+    }
+    return this.logs.request(session, alloc.id, stream, tailBytes);
+  }
+
+  /** Sends a node the complete set of allocations it must run or stop. */
+  private pushAllocs(nodeId: string): void {
+    const session = this.sessions.get(nodeId);
+    if (!session) return;
+    const allocs: AgentAlloc[] = [];
+    for (const a of this.state.allocsOnNode(nodeId)) {
+      if (isTerminal(a.status)) continue;
+      const job = this.state.jobs.get(a.jobId);
+      allocs.push({
+        id: a.id,
+        jobId: a.jobId,
+        jobName: job?.name ?? a.jobId,
+        jobType: a.jobType,
+        task: a.task,
+        index: a.index,
+        taskSpec: a.taskSpec,
+        desiredStatus: a.desiredStatus,
+        resources: a.resources,
+      });
+    }
+    session.send({ type: "allocs", allocs });
+  }
+
+  // ---- health -----------------------------------------------------------------------------
+
+  private async checkHeartbeats(): Promise<void> {
+    const now = this.deps.clock.now();
+    for (const node of this.state.nodes.values()) {
+      if (node.status === "down") continue;
+      const seen = this.lastSeen.get(node.id) ?? 0;
+      if (now - seen > this.deps.config.heartbeatGraceMs) {
+        const silentMs = now - seen;
+        await this.mutex
+          .run(() => this.markDown(node.id, `no heartbeat for ${Math.round(silentMs / 1000)}s`))
+          .catch((err: unknown) => this.deps.logger.error({ err }, "marking node down failed"));
+      }
+    }
+  }
+
+  private async markDown(nodeId: string, reason: string): Promise<void> {
+    const node = this.state.nodes.get(nodeId);
+    if (!node || node.status === "down") return;
+    const now = this.now();
+    await this.deps.store.setNodeStatus(nodeId, "down", reason, node.lastHeartbeat);
+    this.state.putNode({ ...node, status: "down", statusReason: reason });
+    this.deps.logger.warn({ node: node.name, reason }, "node down");
+    const lost = this.state
+      .allocsOnNode(nodeId)
+      .filter((a) => !isTerminal(a.status))
+      .map((a) => ({
+        ...a,
+        status: "lost" as const,
+        reasons: [...a.reasons, `node ${node.name} down: ${reason}`],
+        updatedAt: now,
+      }));
+    if (lost.length > 0) await this.deps.store.putAllocations(lost);
+    for (const a of lost) this.state.putAlloc(a);
+    for (const jobId of new Set(lost.map((a) => a.jobId))) this.enqueue(jobId, "node-update");
+    this.sessions.get(nodeId)?.close(4408, "declared down");
+    this.refreshGauges();
+  }
+
+  private refreshGauges(): void {
+    const m = this.deps.metrics;
+    m.nodes.reset();
+    for (const n of this.state.nodes.values()) m.nodes.inc({ status: n.status, site: n.site });
+    m.allocations.reset();
+    for (const a of this.state.allocs.values()) m.allocations.inc({ status: a.status });
+  }
+}

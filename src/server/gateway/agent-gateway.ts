@@ -1,0 +1,105 @@
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import type { Logger } from "pino";
+import { type RawData, WebSocket, WebSocketServer } from "ws";
+import type { AgentMessage, ServerMessage } from "../../model/index.js";
+import type { ControlPlane } from "../control-plane.js";
+import type { AgentSession } from "../session.js";
+import { parseAgentMessage } from "./parse-message.js";
+
+export const SESSION_PATH = "/v1/agent/session";
+
+class WsSession implements AgentSession {
+  constructor(
+    readonly nodeId: string,
+    private readonly ws: WebSocket,
+  ) {}
+
+  send(message: ServerMessage): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+  }
+
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
+  }
+}
+
+function bearer(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization;
+  const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return m?.[1];
+}
+
+function reject(socket: Duplex, status: number, message: string): void {
+  socket.end(`HTTP/1.1 ${status} ${message}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/**
+ * The agent gateway: accepts agents' WebSocket sessions on the API port (agents dial out, so
+ * nodes behind NAT work), authenticates them with their node token and routes their messages to
+ * the control plane.
+ */
+export class AgentGateway {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 16 << 20 });
+
+  constructor(
+    private readonly cp: ControlPlane,
+    private readonly logger: Logger,
+  ) {}
+
+  attach(server: Server): void {
+    server.on("upgrade", (req, socket, head) => {
+      void this.upgrade(req, socket, head).catch((err: unknown) => {
+        this.logger.error({ err }, "agent session upgrade failed");
+        reject(socket, 500, "Internal Server Error");
+      });
+    });
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const path = (req.url ?? "").split("?")[0];
+    if (path !== SESSION_PATH) return reject(socket, 404, "Not Found");
+    const token = bearer(req);
+    const record = token ? await this.cp.authenticate(token) : undefined;
+    if (!record) return reject(socket, 401, "Unauthorized");
+    if (record.role !== "node" || record.nodeId === null) return reject(socket, 403, "Forbidden");
+    const nodeId = record.nodeId;
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.serve(nodeId, ws));
+  }
+
+  private serve(nodeId: string, ws: WebSocket): void {
+    const session = new WsSession(nodeId, ws);
+    const log = this.logger.child({ nodeId });
+    this.cp.sessionOpened(session);
+    ws.on("message", (data: RawData) => {
+      const msg = parseAgentMessage(data);
+      if (!msg) {
+        log.warn("malformed agent message dropped");
+        return;
+      }
+      void this.dispatch(nodeId, msg).catch((err: unknown) =>
+        log.error({ err, type: msg.type }, "agent message failed"),
+      );
+    });
+    ws.on("close", () => this.cp.sessionClosed(session));
+    ws.on("error", (err) => log.warn({ err }, "agent session error"));
+  }
+
+  private async dispatch(nodeId: string, msg: AgentMessage): Promise<void> {
+    switch (msg.type) {
+      case "hello":
+        return this.cp.hello(nodeId, msg.fingerprint, msg.allocs);
+      case "heartbeat":
+        return this.cp.heartbeat(nodeId);
+      case "alloc-status":
+        return this.cp.allocReport(nodeId, msg.report);
+      case "logs-result":
+        return this.cp.logs.answer(msg.requestId, msg);
+    }
+  }
+
+  close(): void {
+    for (const ws of this.wss.clients) ws.terminate();
+    this.wss.close();
+  }
+}

@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { type AgentMessage, ALLOC_STATUSES } from "../../model/index.js";
+
+const resources = z.object({ cpu: z.number(), memory: z.number(), disk: z.number() });
+
+export const fingerprintSchema = z.object({
+  resources,
+  arch: z.string(),
+  os: z.string(),
+  kernel: z.string(),
+  hostname: z.string(),
+  cpuModel: z.string(),
+  gpus: z.array(z.object({ model: z.string(), memory: z.number(), uuid: z.string().optional() })),
+  drivers: z.array(z.string()),
+});
+
+const report = z.object({
+  allocId: z.string(),
+  status: z.enum(ALLOC_STATUSES).exclude(["lost"]),
+  exitCode: z.number().nullable().optional(),
+  signal: z.string().nullable().optional(),
+  reason: z.string().optional(),
+  restarts: z.number().optional(),
+});
+
+const message = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("hello"), fingerprint: fingerprintSchema, allocs: z.array(report) }),
+  z.object({ type: z.literal("heartbeat") }),
+  z.object({ type: z.literal("alloc-status"), report }),
+  z.object({
+    type: z.literal("logs-result"),
+    requestId: z.string(),
+    ok: z.boolean(),
+    data: z.string().optional(),
+    error: z.string().optional(),
+  }),
+]);
+
+/** Parses and validates one agent message; `undefined` when it is not one. */
+export function parseAgentMessage(data: unknown): AgentMessage | undefined {
+  try {
+    const text = Buffer.isBuffer(data) ? data.toString("utf8") : String(data);
+    const parsed = message.safeParse(JSON.parse(text));
+    if (!parsed.success) return undefined;
+    const msg = parsed.data;
+    if (msg.type !== "logs-result") return msg as AgentMessage;
+    return msg.ok
+      ? { type: "logs-result", requestId: msg.requestId, ok: true, data: msg.data ?? "" }
+      : { type: "logs-result", requestId: msg.requestId, ok: false, error: msg.error ?? "unknown" };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,67 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+/** The control plane's Prometheus metrics, one registry per server instance. */
+export class ServerMetrics {
+  readonly registry = new Registry();
+  readonly nodes = new Gauge({
+    name: "brink_nodes",
+    help: "Nodes by status and site.",
+    labelNames: ["status", "site"] as const,
+    registers: [this.registry],
+  });
+  readonly allocations = new Gauge({
+    name: "brink_allocations",
+    help: "Allocations by status.",
+    labelNames: ["status"] as const,
+    registers: [this.registry],
+  });
+  readonly evalsQueued = new Gauge({
+    name: "brink_evaluations_queued",
+    help: "Evaluations waiting for the scheduler.",
+    registers: [this.registry],
+  });
+  readonly evalsTotal = new Counter({
+    name: "brink_evaluations_total",
+    help: "Evaluations processed, by trigger and result.",
+    labelNames: ["trigger", "result"] as const,
+    registers: [this.registry],
+  });
+  readonly evalSeconds = new Histogram({
+    name: "brink_evaluation_duration_seconds",
+    help: "Time to schedule and commit one evaluation.",
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+  readonly placements = new Counter({
+    name: "brink_placements_total",
+    help: "Allocations placed on a node.",
+    registers: [this.registry],
+  });
+  readonly heartbeats = new Counter({
+    name: "brink_heartbeats_total",
+    help: "Heartbeats received from agents.",
+    registers: [this.registry],
+  });
+  readonly sessions = new Gauge({
+    name: "brink_agent_sessions",
+    help: "Open agent sessions.",
+    registers: [this.registry],
+  });
+  readonly httpRequests = new Counter({
+    name: "brink_http_requests_total",
+    help: "API requests by method, route and status code.",
+    labelNames: ["method", "route", "status"] as const,
+    registers: [this.registry],
+  });
+  readonly httpSeconds = new Histogram({
+    name: "brink_http_request_duration_seconds",
+    help: "API request latency by method and route.",
+    labelNames: ["method", "route"] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: "brink_process_" });
+  }
+}
