@@ -1,0 +1,98 @@
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+/**
+ * The layering of ARCHITECTURE.md, enforced: pure modules import no I/O modules and nothing from
+ * the process-facing layers; the CLI reaches the server only through the client (plus the
+ * entry points it starts: `brink server`, `brink openapi`).
+ */
+const SRC = resolve(import.meta.dirname, "..", "src");
+const PURE = ["model", "scheduler", "topology"];
+const IMPURE_LAYERS = ["server", "agent", "store", "cli", "client"];
+const IO_MODULES = [
+  "node:fs",
+  "node:fs/promises",
+  "node:net",
+  "node:http",
+  "node:https",
+  "node:child_process",
+  "node:dgram",
+  "node:os",
+];
+const CLI_MAY_IMPORT_FROM_SERVER = [
+  "server/main.js",
+  "server/config.js",
+  "server/logger.js",
+  "server/version.js",
+  "server/api/openapi.js",
+];
+
+function files(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return files(path);
+    return path.endsWith(".ts") && !path.endsWith(".test.ts") && !path.includes(".test-util.")
+      ? [path]
+      : [];
+  });
+}
+
+function imports(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^"']*?from\s+["']([^"']+)["']/g)].map(
+    (m) => m[1] ?? "",
+  );
+}
+
+/** `src`-relative path of a relative import, e.g. `server/main.js`. */
+function target(file: string, spec: string): string | undefined {
+  return spec.startsWith(".") ? relative(SRC, resolve(file, "..", spec)) : undefined;
+}
+
+describe("dependency rule", () => {
+  for (const mod of PURE) {
+    it(`${mod} is pure: no I/O modules, no process-facing layers, no clock or randomness of its own`, () => {
+      const problems: string[] = [];
+      for (const file of files(join(SRC, mod)).filter((f) => statSync(f).isFile())) {
+        for (const spec of imports(file)) {
+          const t = target(file, spec);
+          if (IO_MODULES.includes(spec)) problems.push(`${relative(SRC, file)} imports ${spec}`);
+          if (t && IMPURE_LAYERS.some((l) => t.startsWith(`${l}/`)))
+            problems.push(`${relative(SRC, file)} imports ${t}`);
+        }
+        if (
+          mod !== "model" &&
+          /Date\.now\(|Math\.random\(|new Date\(\)/.test(readFileSync(file, "utf8"))
+        ) {
+          problems.push(`${relative(SRC, file)} reads the clock or randomness directly`);
+        }
+      }
+      expect(problems).toEqual([]);
+    });
+  }
+
+  it("cli reaches the server only through the client", () => {
+    const problems: string[] = [];
+    for (const file of files(join(SRC, "cli"))) {
+      for (const spec of imports(file)) {
+        const t = target(file, spec);
+        if (!t) continue;
+        if (t.startsWith("store/")) problems.push(`${relative(SRC, file)} imports ${t}`);
+        if (t.startsWith("server/") && !CLI_MAY_IMPORT_FROM_SERVER.includes(t)) {
+          problems.push(`${relative(SRC, file)} imports ${t}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("nothing below main reads process.env", () => {
+    const offenders = ["model", "scheduler", "topology", "server", "agent", "store", "client"]
+      .flatMap((m) => files(join(SRC, m)))
+      .filter((f) => /process\.env/.test(readFileSync(f, "utf8")))
+      .map((f) => relative(SRC, f));
+    expect(offenders).toEqual([]);
+  });
+});
