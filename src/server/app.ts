@@ -47,8 +47,8 @@ function installMetrics(app: FastifyInstance, deps: AppDeps): void {
 /** Builds the control plane's HTTP app (API, agent gateway, metrics). Only `main` listens. */
 export function buildApp(deps: AppDeps): { app: FastifyInstance; gateway: AgentGateway } {
   const app: FastifyInstance = Fastify({
-    loggerInstance: deps.logger.child({ component: "http" }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Per-request lines are logged at info; the http logger keeps warnings and errors only.
+    loggerInstance: deps.logger.child({ component: "http" }, { level: "warn" }) as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
   });
