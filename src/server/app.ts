@@ -48,7 +48,10 @@ function installMetrics(app: FastifyInstance, deps: AppDeps): void {
 export function buildApp(deps: AppDeps): { app: FastifyInstance; gateway: AgentGateway } {
   const app: FastifyInstance = Fastify({
     // Per-request lines are logged at info; the http logger keeps warnings and errors only.
-    loggerInstance: deps.logger.child({ component: "http" }, { level: "warn" }) as FastifyBaseLogger,
+    loggerInstance: deps.logger.child(
+      { component: "http" },
+      { level: "warn" },
+    ) as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
   });
