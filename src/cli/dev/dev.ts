@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { BrinkClient } from "../../client/index.js";
 import { CliError } from "../errors.js";
 import type { Output } from "../output/print.js";
+import { table } from "../output/table.js";
 import { packageRoot } from "../paths.js";
 import { type Child, spawnBrink, stopChild } from "./children.js";
 
@@ -108,9 +109,34 @@ export async function runDev(opts: DevOptions): Promise<void> {
   o.out(`  Token      ${token}   (also in ${join(dataDir, "admin.token")})`);
   o.out(`  Metrics    ${addr}/metrics`);
   o.out(`  Logs       ${logs}/`);
+  o.out(
+    `\n${table(
+      ["NODE", "SITE", "STATUS", "CPU(m)", "LABELS"],
+      (await client.listNodes()).map((n) => [
+        n.name,
+        n.site,
+        n.status,
+        String(n.resources.cpu),
+        Object.entries(n.labels)
+          .filter(([k]) => !k.startsWith("brink/"))
+          .map(([k, v]) => `${k}=${v}`)
+          .join(","),
+      ]),
+    )}`,
+  );
   if (opts.demo) {
-    o.out("Demo jobs:");
+    o.out("\nDemo jobs:");
     await submitDemo(client, o);
+    const jobs = await until("demo jobs to start", 15_000, async () => {
+      const list = await client.listJobs();
+      return list.every((j) => j.status !== "pending") ? list : undefined;
+    }).catch(() => client.listJobs());
+    o.out(
+      `\n${table(
+        ["JOB", "TYPE", "STATUS"],
+        jobs.map((j) => [j.name, j.type, j.status]),
+      )}`,
+    );
   }
   o.out("\nTry (in another terminal, from this directory):");
   o.out(
