@@ -8,6 +8,7 @@ import { nodeCommands } from "./commands/node.js";
 import { openapiCommand } from "./commands/openapi.js";
 import { serverCommand } from "./commands/server.js";
 import type { CliContext } from "./commands/shared.js";
+import { workflowCommands } from "./commands/workflow.js";
 
 /** The `brink` command tree. */
 export function buildProgram(ctx: CliContext): Command {
@@ -37,5 +38,6 @@ Exit codes: 0 ok; 1 the request failed (refused, unreachable, or unplaceable in 
   jobCommands(program, ctx);
   allocCommands(program, ctx);
   openapiCommand(program, ctx);
+  workflowCommands(program, ctx);
   return program;
 }
