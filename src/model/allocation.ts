@@ -44,6 +44,10 @@ export interface Allocation {
   status: AllocStatus;
   desiredStatus: DesiredStatus;
   resources: Resources;
+  /** GPU devices reserved for it (uuid, or `gpu<index>` when the node reports no uuid). */
+  devices: string[];
+  /** The job's priority when placed (preemption never evicts equal or higher priority). */
+  priority: number;
   exitCode: number | null;
   signal: string | null;
   /** Why it is pending (per filter), failed, stopped or lost; newest last. */

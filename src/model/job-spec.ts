@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CONSTRAINT_OPS } from "./constraint.js";
-import { parseDuration } from "./duration.js";
+import { parseBytes, parseDuration } from "./duration.js";
+import { checkWorkflow } from "./workflow-check.js";
 
 /**
  * Job spec v1: the one source of truth for what a user may submit (API, CLI, docs, OpenAPI).
@@ -32,31 +33,111 @@ const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
   return ms;
 });
 
-export const constraintSchema = z
-  .strictObject({
-    key: z.string().min(1),
-    op: z.enum(CONSTRAINT_OPS),
-    values: z.array(z.string()).optional(),
-    value: z.string().optional(),
-  })
-  .superRefine((c, ctx) => {
-    const needsValues = c.op !== "exists" && c.op !== "notexists";
-    const count = (c.values?.length ?? 0) + (c.value === undefined ? 0 : 1);
-    if (needsValues && count === 0) {
-      ctx.addIssue({ code: "custom", path: ["values"], message: `op "${c.op}" needs values` });
-    }
-    if (!needsValues && count > 0) {
-      ctx.addIssue({ code: "custom", path: ["values"], message: `op "${c.op}" takes no values` });
-    }
-  });
+const constraintShape = {
+  key: z.string().min(1),
+  op: z.enum(CONSTRAINT_OPS),
+  values: z.array(z.string()).optional(),
+  value: z.string().optional(),
+};
+
+function checkConstraintValues(
+  c: { op: string; values?: string[] | undefined; value?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  const needsValues = c.op !== "exists" && c.op !== "notexists";
+  const count = (c.values?.length ?? 0) + (c.value === undefined ? 0 : 1);
+  if (needsValues && count === 0) {
+    ctx.addIssue({ code: "custom", path: ["values"], message: `op "${c.op}" needs values` });
+  }
+  if (!needsValues && count > 0) {
+    ctx.addIssue({ code: "custom", path: ["values"], message: `op "${c.op}" takes no values` });
+  }
+}
+
+export const constraintSchema = z.strictObject(constraintShape).superRefine(checkConstraintValues);
 
 const positiveInt = (what: string) =>
   z.int(`${what} must be a whole number`).positive(`${what} must be greater than 0`);
+
+export const gpuRequestSchema = z
+  .strictObject({
+    count: positiveInt("gpu.count").default(1),
+    /** Regular expression the GPU model must match, e.g. "A100|H100". */
+    model: z.string().min(1).optional(),
+    /** Minimum memory per GPU, MiB. */
+    memory: positiveInt("gpu.memory (MiB)").optional(),
+  })
+  .superRefine((g, ctx) => {
+    if (g.model === undefined) return;
+    try {
+      new RegExp(g.model);
+    } catch {
+      ctx.addIssue({
+        code: "custom",
+        path: ["model"],
+        message: `"${g.model}" is not a valid regular expression`,
+      });
+    }
+  });
 
 export const resourcesSchema = z.strictObject({
   cpu: positiveInt("cpu (millicores)").default(100),
   memory: positiveInt("memory (MiB)").default(64),
   disk: positiveInt("disk (MiB)").optional(),
+  gpu: gpuRequestSchema.optional(),
+});
+
+/** A soft constraint: nodes where it holds score `weight` (-100..100; negative = avoid). */
+export const affinitySchema = z
+  .strictObject({
+    ...constraintShape,
+    weight: z
+      .int()
+      .min(-100)
+      .max(100)
+      .refine((w) => w !== 0, "weight must not be 0")
+      .default(50),
+  })
+  .superRefine(checkConstraintValues);
+
+/** Spread instances over the values of a node label, evenly or by target percentages. */
+export const spreadSchema = z
+  .strictObject({
+    key: z.string().min(1),
+    targets: z.record(z.string(), z.number().min(0).max(100)).optional(),
+    weight: z.int().min(1).max(100).default(50),
+  })
+  .superRefine((s, ctx) => {
+    const total = Object.values(s.targets ?? {}).reduce((a, b) => a + b, 0);
+    if (total > 100)
+      ctx.addIssue({
+        code: "custom",
+        path: ["targets"],
+        message: `targets add up to ${total}%, more than 100%`,
+      });
+  });
+
+export const dataSchema = z.strictObject({
+  name,
+  /** Bytes; a number or text like "200MB", "1.5GiB". */
+  size: z.union([z.number().min(0), z.string()]).transform((v, ctx) => {
+    const bytes = parseBytes(v);
+    if (bytes === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: `"${v}" is not a size; use bytes or e.g. "200MB", "1.5GiB"`,
+      });
+      return z.NEVER;
+    }
+    return bytes;
+  }),
+});
+
+export const schedulingSchema = z.strictObject({
+  /** binpack fills nodes (keeps whole machines free); spread balances load across nodes. */
+  algorithm: z.enum(["binpack", "spread"]).default("binpack"),
+  /** May this job evict lower-priority allocations when it fits nowhere? */
+  preemption: z.boolean().default(true),
 });
 
 export const restartSchema = z.strictObject({
@@ -79,8 +160,17 @@ export const taskSchema = z
     env: z.record(z.string(), z.string()).default({}),
     resources: resourcesSchema.prefault({}),
     constraints: z.array(constraintSchema).default([]),
+    affinities: z.array(affinitySchema).default([]),
+    spread: z.array(spreadSchema).default([]),
+    /** Hard: no two instances of this task on one node. */
+    distinctHosts: z.boolean().default(false),
     restart: restartSchema.optional(),
     killTimeout: duration.default(5000),
+    /** Workflow: start only when every instance of these tasks completed. */
+    after: z.array(name).default([]),
+    /** Data this task produces (used to plan transfers) and consumes (by output name). */
+    outputs: z.array(dataSchema).default([]),
+    inputs: z.array(name).default([]),
   })
   .superRefine((t, ctx) => {
     if (!(KNOWN_DRIVERS as readonly string[]).includes(t.driver)) {
@@ -105,10 +195,16 @@ export const jobSpecSchema = z
     type: z.enum(JOB_TYPES).default("service"),
     priority: z.int().min(1).max(100).default(50),
     constraints: z.array(constraintSchema).default([]),
+    affinities: z.array(affinitySchema).default([]),
+    spread: z.array(spreadSchema).default([]),
+    /** Hard: no two instances of this job on one node. */
+    distinctHosts: z.boolean().default(false),
+    scheduling: schedulingSchema.prefault({}),
     tasks: z.array(taskSchema).min(1, "a job needs at least one task"),
     meta: z.record(z.string(), z.string()).optional(),
   })
   .superRefine((j, ctx) => {
+    checkWorkflow(j.type, j.tasks, ctx);
     const seen = new Set<string>();
     j.tasks.forEach((t, i) => {
       if (seen.has(t.name)) {
@@ -129,6 +225,9 @@ export type JobSpec = z.output<typeof jobSpecSchema>;
 export type TaskSpec = JobSpec["tasks"][number];
 export type ExecConfig = z.output<typeof execConfigSchema>;
 export type RestartPolicy = z.output<typeof restartSchema>;
+export type Affinity = z.output<typeof affinitySchema>;
+export type Spread = z.output<typeof spreadSchema>;
+export type GpuRequest = z.output<typeof gpuRequestSchema>;
 
 /** Restart policy when a task does not give one (batch tasks retry more, like Nomad). */
 export function defaultRestart(type: JobType): RestartPolicy {

@@ -61,3 +61,8 @@ export function builtinLabels(site: string, fp: Pick<Fingerprint, "arch" | "os" 
     [BUILTIN_LABELS.hostname]: fp.hostname,
   };
 }
+
+/** Stable id of a node's GPU: its uuid, else its position. */
+export function gpuDeviceId(gpu: GpuInfo, index: number): string {
+  return gpu.uuid ?? `gpu${index}`;
+}

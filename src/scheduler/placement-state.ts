@@ -1,23 +1,80 @@
-import { addResources, type Resources, subtractResources, ZERO_RESOURCES } from "../model/index.js";
+import {
+  type Allocation,
+  addResources,
+  type Resources,
+  subtractResources,
+  ZERO_RESOURCES,
+} from "../model/index.js";
 import type { Snapshot } from "./snapshot.js";
 
-/** Resources in use per node while one plan is being built: the snapshot plus this plan's changes. */
+function bump(map: Map<string, number>, key: string, by: number): void {
+  const next = (map.get(key) ?? 0) + by;
+  if (next === 0) map.delete(key);
+  else map.set(key, next);
+}
+
+/**
+ * What is in use while one plan is being built: the snapshot plus this plan's placements and
+ * stops — resources and GPU devices per node, and where this job's instances are (for spread,
+ * anti-affinity and distinct hosts).
+ */
 export class PlacementState {
   private readonly used: Map<string, Resources>;
+  private readonly devices = new Map<string, Set<string>>();
+  /** Instances of this job per node, and per `task` + node. */
+  private readonly jobOn = new Map<string, number>();
+  private readonly taskOn = new Map<string, number>();
+  /** Allocations evicted by this plan (so two placements never count the same victim twice). */
+  readonly evicted = new Set<string>();
 
-  constructor(snapshot: Snapshot) {
+  constructor(readonly snapshot: Snapshot) {
     this.used = new Map(snapshot.usage);
+    for (const [node, set] of snapshot.devices) this.devices.set(node, new Set(set));
+  }
+
+  /** Registers where the job's live instances already are. */
+  countExisting(allocs: readonly Allocation[]): void {
+    for (const a of allocs) if (a.nodeId !== null) this.count(a.task, a.nodeId, 1);
+  }
+
+  private count(task: string, nodeId: string, by: number): void {
+    bump(this.jobOn, nodeId, by);
+    bump(this.taskOn, `${task}\u0000${nodeId}`, by);
   }
 
   usedOn(nodeId: string): Resources {
     return this.used.get(nodeId) ?? ZERO_RESOURCES;
   }
 
-  take(nodeId: string, r: Resources): void {
-    this.used.set(nodeId, addResources(this.usedOn(nodeId), r));
+  devicesUsedOn(nodeId: string): ReadonlySet<string> {
+    return this.devices.get(nodeId) ?? new Set();
   }
 
-  release(nodeId: string, r: Resources): void {
-    this.used.set(nodeId, subtractResources(this.usedOn(nodeId), r));
+  jobCountOn(nodeId: string): number {
+    return this.jobOn.get(nodeId) ?? 0;
+  }
+
+  taskCountOn(task: string, nodeId: string): number {
+    return this.taskOn.get(`${task}\u0000${nodeId}`) ?? 0;
+  }
+
+  take(a: Pick<Allocation, "task" | "resources" | "devices">, nodeId: string): void {
+    this.used.set(nodeId, addResources(this.usedOn(nodeId), a.resources));
+    const set = this.devices.get(nodeId) ?? new Set<string>();
+    for (const d of a.devices) set.add(d);
+    this.devices.set(nodeId, set);
+    this.count(a.task, nodeId, 1);
+  }
+
+  /** Frees what an allocation held; `ofThisJob` also forgets it in the job's counts. */
+  release(
+    a: Pick<Allocation, "task" | "resources" | "devices">,
+    nodeId: string,
+    ofThisJob: boolean,
+  ): void {
+    this.used.set(nodeId, subtractResources(this.usedOn(nodeId), a.resources));
+    const set = this.devices.get(nodeId);
+    for (const d of a.devices) set?.delete(d);
+    if (ofThisJob) this.count(a.task, nodeId, -1);
   }
 }

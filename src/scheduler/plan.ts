@@ -8,18 +8,27 @@ export interface Plan {
   place: Allocation[];
   /** Allocations kept as they are but moved to the job's new version (task unchanged). */
   update: Allocation[];
-  /** Allocations to stop (desiredStatus `stop`; status `stopped` when not on a node). */
+  /** Allocations of this job to stop (desiredStatus `stop`; status `stopped` when not on a node). */
   stop: Allocation[];
+  /** Lower-priority allocations of other jobs evicted to make room (they are rescheduled). */
+  preempt: Allocation[];
   /** Per task: why some of its instances could not be placed. */
   unplaced: Record<string, string[]>;
+  /** Workflow tasks not started yet, and what they wait for. */
+  waiting: Record<string, string>;
   jobStatus: JobStatus;
 }
 
 export function planIsEmpty(plan: Plan): boolean {
-  return plan.place.length === 0 && plan.update.length === 0 && plan.stop.length === 0;
+  return (
+    plan.place.length === 0 &&
+    plan.update.length === 0 &&
+    plan.stop.length === 0 &&
+    plan.preempt.length === 0
+  );
 }
 
 /** Every allocation the plan writes. */
 export function planAllocations(plan: Plan): Allocation[] {
-  return [...plan.place, ...plan.update, ...plan.stop];
+  return [...plan.place, ...plan.update, ...plan.stop, ...plan.preempt];
 }

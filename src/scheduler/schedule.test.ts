@@ -36,8 +36,24 @@ describe("scheduleJob", () => {
   });
 
   it("bin-packs onto the fuller node", () => {
+    const first = run({ name: "a", tasks: [task()] });
+    const held = first.place.map((a) => ({ ...a, status: "running" as const }));
+    const job = testJob({ name: "b", tasks: [task()] });
+    const nodes = [testNode("a"), testNode("b")];
+    const plan = scheduleJob({
+      job,
+      allocs: [],
+      snapshot: buildSnapshot(nodes, held),
+      evalId: "other-eval",
+      now: NOW,
+      newId: ids(),
+    });
+    expect(plan.place[0]?.nodeId).toBe(held[0]?.nodeId);
+  });
+
+  it("spreads replicas of one task over nodes (anti-affinity)", () => {
     const plan = run({ name: "j", tasks: [task({ count: 2 })] });
-    expect(plan.place[0]?.nodeId).toBe(plan.place[1]?.nodeId);
+    expect(plan.place[0]?.nodeId).not.toBe(plan.place[1]?.nodeId);
   });
 
   it("explains why nothing fits, per filter", () => {

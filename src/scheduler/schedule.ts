@@ -7,12 +7,15 @@ import {
 } from "../model/index.js";
 import { PlacementState } from "./placement-state.js";
 import type { Plan } from "./plan.js";
-import type { FeasibilityPlugin, ScorePlugin } from "./plugin.js";
+import type { FeasibilityPlugin, PlacementContext, ScorePlugin } from "./plugin.js";
+import { freeGpus } from "./plugins/gpus/index.js";
+import { findPreemption } from "./preempt.js";
 import { seededRandom, seedFrom, shuffled } from "./random.js";
-import { FEASIBILITY, RANKERS } from "./registry.js";
-import { type ClassCache, selectNode } from "./select.js";
-import type { Snapshot } from "./snapshot.js";
-import { sameTask, taskContext, taskResources } from "./task-context.js";
+import { FEASIBILITY, PREEMPTIBLE_CHECKS, RANKERS } from "./registry.js";
+import { CandidateSource, type ClassCache, limitFor, selectNode } from "./select.js";
+import { holdsResources, type Snapshot } from "./snapshot.js";
+import { distinctHostsOf, sameTask, spreadKeys, taskResources } from "./task-context.js";
+import { workflowGate } from "./workflow-gate.js";
 
 export interface ScheduleInput {
   job: Job;
@@ -20,11 +23,13 @@ export interface ScheduleInput {
   allocs: readonly Allocation[];
   snapshot: Snapshot;
   evalId: string;
-  /** ISO timestamp used for created/updated fields. */
+  /** ISO timestamp used for created/updated fields (and the age of preemption victims). */
   now: string;
   newId: () => string;
   feasibility?: readonly FeasibilityPlugin[];
   rankers?: readonly ScorePlugin[];
+  /** Override of the limit stage (feasible candidates compared per placement). */
+  limit?: number;
 }
 
 /** Live = wanted and not finished: pending (placed or not) or running. */
@@ -41,14 +46,26 @@ function isDone(a: Allocation, task: TaskSpec): boolean {
   );
 }
 
-/** Builds plans for one job; one instance per evaluation. */
+/** Per-task placement machinery shared by the placements of that task in one evaluation. */
+interface TaskRun {
+  task: TaskSpec;
+  ctx: PlacementContext;
+  source: CandidateSource;
+  cache: ClassCache;
+  limit: number;
+}
+
+/** Builds the plan of one evaluation for one job. */
 class Scheduler {
   readonly plan: Plan;
   private readonly state: PlacementState;
-  private readonly candidates: Node[];
+  private readonly order: Node[];
   private readonly nodesById: Map<string, Node>;
   private readonly feasibility: readonly FeasibilityPlugin[];
   private readonly rankers: readonly ScorePlugin[];
+  /** Instances per task + spread key + label value. */
+  private readonly spreadCounts = new Map<string, number>();
+  private readonly spreadValueCounts = new Map<string, number>();
 
   constructor(private readonly input: ScheduleInput) {
     this.plan = {
@@ -57,14 +74,19 @@ class Scheduler {
       place: [],
       update: [],
       stop: [],
+      preempt: [],
       unplaced: {},
+      waiting: {},
       jobStatus: input.job.status,
     };
     this.state = new PlacementState(input.snapshot);
-    this.candidates = shuffled(input.snapshot.nodes, seededRandom(seedFrom(input.evalId)));
+    this.order = shuffled(input.snapshot.nodes, seededRandom(seedFrom(input.evalId)));
     this.nodesById = new Map(input.snapshot.nodes.map((n) => [n.id, n]));
     this.feasibility = input.feasibility ?? FEASIBILITY;
     this.rankers = input.rankers ?? RANKERS;
+    const held = input.allocs.filter(holdsResources);
+    this.state.countExisting(held);
+    for (const a of held) this.countSpread(a, 1);
   }
 
   run(): Plan {
@@ -88,35 +110,95 @@ class Scheduler {
     const changed = new Map<string, Allocation>();
     for (const a of [...this.plan.place, ...this.plan.update, ...this.plan.stop])
       changed.set(a.id, a);
+    const known = new Set(this.input.allocs.map((a) => a.id));
     const out = this.input.allocs.map((a) => changed.get(a.id) ?? a);
-    for (const a of this.plan.place) if (!this.input.allocs.some((x) => x.id === a.id)) out.push(a);
+    for (const a of this.plan.place) if (!known.has(a.id)) out.push(a);
     return out;
   }
+
+  // ---- spread bookkeeping -------------------------------------------------------------------
+
+  private countSpread(a: Pick<Allocation, "task" | "nodeId">, by: number): void {
+    const node = a.nodeId === null ? undefined : this.nodesById.get(a.nodeId);
+    const task = this.input.job.spec.tasks.find((t) => t.name === a.task);
+    if (!node || !task) return;
+    for (const key of spreadKeys(this.input.job, task)) {
+      const value = node.labels[key];
+      if (value === undefined) continue;
+      const k = `${a.task}\u0000${key}\u0000${value}`;
+      this.spreadCounts.set(k, (this.spreadCounts.get(k) ?? 0) + by);
+    }
+  }
+
+  private spreadValues(key: string): number {
+    let n = this.spreadValueCounts.get(key);
+    if (n === undefined) {
+      n = new Set(
+        this.input.snapshot.nodes.map((x) => x.labels[key]).filter((v) => v !== undefined),
+      ).size;
+      this.spreadValueCounts.set(key, n);
+    }
+    return n;
+  }
+
+  private taskRun(task: TaskSpec, nodes: readonly Node[] = this.order): TaskRun {
+    const { job } = this.input;
+    const affinities = [...job.spec.affinities, ...task.affinities];
+    const spread = [...job.spec.spread, ...task.spread];
+    const ctx: PlacementContext = {
+      jobId: job.id,
+      task: task.name,
+      need: taskResources(task),
+      gpu: task.resources.gpu,
+      driver: task.driver,
+      constraints: [...job.spec.constraints, ...task.constraints],
+      affinities,
+      spread,
+      algorithm: job.spec.scheduling.algorithm,
+      distinctHosts: distinctHostsOf(job, task),
+      desiredCount: task.count,
+      used: (id) => this.state.usedOn(id),
+      devicesUsed: (id) => this.state.devicesUsedOn(id),
+      jobCountOn: (id) => this.state.jobCountOn(id),
+      taskCountOn: (id) => this.state.taskCountOn(task.name, id),
+      spreadCount: (key, value) =>
+        this.spreadCounts.get(`${task.name}\u0000${key}\u0000${value}`) ?? 0,
+      spreadValues: (key) => this.spreadValues(key),
+    };
+    const wide = affinities.length > 0 || spread.length > 0;
+    const limit = this.input.limit ?? limitFor(nodes.length, wide);
+    return { task, ctx, source: new CandidateSource(nodes), cache: new Map(), limit };
+  }
+
+  // ---- reconcile ------------------------------------------------------------------------------
 
   /** Service and batch tasks: keep `count` instances, indexed 0..count-1. */
   private reconcileCount(task: TaskSpec, mine: Allocation[]): void {
     const covered = new Set<number>();
     for (const a of mine)
       if (this.input.job.type === "batch" && isDone(a, task)) covered.add(a.index);
+    const gate = workflowGate(task, this.input.job.spec.tasks, this.input.allocs);
+    if (gate.state !== "ready") this.plan.waiting[task.name] = gate.reason;
+    const run = this.taskRun(task);
     for (const a of mine.filter(isLive).sort((x, y) => x.index - y.index)) {
       if (a.index >= task.count) this.stop(a, "task count reduced");
       else if (covered.has(a.index)) this.stop(a, "duplicate instance");
       else if (!sameTask(a.taskSpec, task)) this.stop(a, "task updated");
       else {
         covered.add(a.index);
-        if (a.nodeId === null) this.placeExisting(a, task);
-        else if (a.jobVersion !== this.input.job.version) this.updateVersion(a, task);
+        if (a.nodeId === null && gate.state === "ready") this.placeExisting(a, run);
+        else if (a.nodeId !== null && a.jobVersion !== this.input.job.version)
+          this.updateVersion(a, task);
       }
     }
-    const cache: ClassCache = new Map();
+    if (gate.state !== "ready") return;
     for (let i = 0; i < task.count; i++) {
-      if (!covered.has(i)) this.placeNew(task, i, this.candidates, cache);
+      if (!covered.has(i)) this.placeNew(run, i);
     }
   }
 
   /** System tasks: one instance on every node that passes the task's checks. */
   private reconcileSystem(task: TaskSpec, mine: Allocation[]): void {
-    const cache: ClassCache = new Map();
     const onNode = new Map<string, Allocation>();
     for (const a of mine.filter(isLive)) {
       const node = a.nodeId === null ? undefined : this.nodesById.get(a.nodeId);
@@ -128,28 +210,30 @@ class Scheduler {
       }
     }
     let next = mine.reduce((max, a) => Math.max(max, a.index + 1), 0);
-    for (const node of this.candidates) {
+    const probe = this.taskRun(task);
+    const classOnly = this.feasibility.filter((p) => p.cacheable);
+    for (const node of this.order) {
       if (onNode.has(node.id)) continue;
-      const ctx = taskContext(this.input.job.spec, task, this.state);
-      const classOnly = this.feasibility.filter((p) => p.cacheable);
-      if (selectNode(ctx, [node], classOnly, [], cache).node === null) continue;
-      this.placeNew(task, next++, [node], new Map(), true);
+      const sel = selectNode(probe.ctx, new CandidateSource([node]), {
+        feasibility: classOnly,
+        rankers: [],
+        cache: probe.cache,
+        limit: 1,
+      });
+      if (sel.node === null) continue;
+      this.placeNew(this.taskRun(task, [node]), next++, true);
     }
   }
 
-  private placeNew(
-    task: TaskSpec,
-    index: number,
-    candidates: readonly Node[],
-    cache: ClassCache,
-    dropUnplaced = false,
-  ): void {
-    const now = this.input.now;
-    const alloc: Allocation = {
+  // ---- placement ------------------------------------------------------------------------------
+
+  private newAlloc(task: TaskSpec, index: number): Allocation {
+    const { job, now } = this.input;
+    return {
       id: this.input.newId(),
-      jobId: this.input.job.id,
-      jobVersion: this.input.job.version,
-      jobType: this.input.job.type,
+      jobId: job.id,
+      jobVersion: job.version,
+      jobType: job.type,
       task: task.name,
       taskSpec: task,
       index,
@@ -157,6 +241,8 @@ class Scheduler {
       status: "pending",
       desiredStatus: "run",
       resources: taskResources(task),
+      devices: [],
+      priority: job.priority,
       exitCode: null,
       signal: null,
       reasons: [],
@@ -165,35 +251,90 @@ class Scheduler {
       createdAt: now,
       updatedAt: now,
     };
-    const placed = this.tryPlace(alloc, task, candidates, cache);
+  }
+
+  private placeNew(run: TaskRun, index: number, dropUnplaced = false): void {
+    const placed = this.tryPlace(this.newAlloc(run.task, index), run);
     if (placed.nodeId !== null || !dropUnplaced) this.plan.place.push(placed);
   }
 
-  private placeExisting(a: Allocation, task: TaskSpec): void {
-    const placed = this.tryPlace(a, task, this.candidates, new Map());
+  private placeExisting(a: Allocation, run: TaskRun): void {
+    const placed = this.tryPlace(a, run);
     const reasonsChanged = JSON.stringify(placed.reasons) !== JSON.stringify(a.reasons);
     if (placed.nodeId !== null || reasonsChanged || a.jobVersion !== this.input.job.version) {
-      this.plan.place.push({ ...placed, jobVersion: this.input.job.version });
+      this.plan.place.push({
+        ...placed,
+        jobVersion: this.input.job.version,
+        priority: this.input.job.priority,
+      });
     }
   }
 
-  private tryPlace(
-    a: Allocation,
-    task: TaskSpec,
-    candidates: readonly Node[],
-    cache: ClassCache,
-  ): Allocation {
-    const ctx = taskContext(this.input.job.spec, task, this.state);
-    const sel = selectNode(ctx, candidates, this.feasibility, this.rankers, cache);
-    if (sel.node === null) {
-      const reason = sel.tally.summary();
-      const list = this.plan.unplaced[task.name] ?? [];
-      if (!list.includes(reason)) list.push(reason);
-      this.plan.unplaced[task.name] = list;
-      return { ...a, reasons: [reason], updatedAt: this.input.now };
+  private tryPlace(a: Allocation, run: TaskRun): Allocation {
+    const sel = selectNode(run.ctx, run.source, {
+      feasibility: this.feasibility,
+      rankers: this.rankers,
+      cache: run.cache,
+      limit: run.limit,
+      preemptible: PREEMPTIBLE_CHECKS,
+    });
+    if (sel.node !== null) return this.commit(a, sel.node, sel.score);
+    const preempted = this.tryPreempt(a, run, sel.preemptible);
+    if (preempted) return preempted;
+    const reason = sel.tally.summary();
+    const list = this.plan.unplaced[run.task.name] ?? [];
+    if (!list.includes(reason)) list.push(reason);
+    this.plan.unplaced[run.task.name] = list;
+    return { ...a, reasons: [reason], updatedAt: this.input.now };
+  }
+
+  private commit(a: Allocation, node: Node, score: Record<string, number> | null): Allocation {
+    const gpu = a.taskSpec.resources.gpu;
+    const devices = gpu
+      ? freeGpus(node, gpu, this.state.devicesUsedOn(node.id)).slice(0, gpu.count)
+      : [];
+    const placed: Allocation = {
+      ...a,
+      nodeId: node.id,
+      devices,
+      score,
+      reasons: [],
+      updatedAt: this.input.now,
+    };
+    this.state.take(placed, node.id);
+    this.countSpread(placed, 1);
+    return placed;
+  }
+
+  /** When nothing fits: evict the cheapest set of lower-priority work, if the job allows it. */
+  private tryPreempt(a: Allocation, run: TaskRun, nodes: Node[]): Allocation | null {
+    const { job } = this.input;
+    if (!job.spec.scheduling.preemption || nodes.length === 0) return null;
+    const choice = findPreemption(
+      nodes,
+      {
+        jobId: job.id,
+        priority: job.priority,
+        need: run.ctx.need,
+        gpu: run.ctx.gpu,
+        nowMs: Date.parse(this.input.now),
+      },
+      this.state,
+    );
+    if (!choice) return null;
+    const reason = `preempted by job ${job.name} (priority ${job.priority})`;
+    for (const v of choice.victims) {
+      this.state.evicted.add(v.id);
+      this.state.release(v, choice.node.id, false);
+      this.plan.preempt.push({
+        ...v,
+        desiredStatus: "stop",
+        reasons: [...v.reasons, reason],
+        updatedAt: this.input.now,
+      });
     }
-    this.state.take(sel.node.id, a.resources);
-    return { ...a, nodeId: sel.node.id, score: sel.score, reasons: [], updatedAt: this.input.now };
+    const score = { preemptions: choice.victims.length, total: 0 };
+    return this.commit(a, choice.node, score);
   }
 
   private updateVersion(a: Allocation, task: TaskSpec): void {
@@ -201,12 +342,16 @@ class Scheduler {
       ...a,
       jobVersion: this.input.job.version,
       taskSpec: task,
+      priority: this.input.job.priority,
       updatedAt: this.input.now,
     });
   }
 
   private stop(a: Allocation, reason: string): void {
-    if (a.nodeId !== null) this.state.release(a.nodeId, a.resources);
+    if (a.nodeId !== null && holdsResources(a)) {
+      this.state.release(a, a.nodeId, true);
+      this.countSpread(a, -1);
+    }
     const node = a.nodeId === null ? undefined : this.nodesById.get(a.nodeId);
     const offNode = node === undefined || node.status === "down";
     this.plan.stop.push({

@@ -11,8 +11,12 @@ import {
 /** A consistent, read-only view of the cluster that one evaluation schedules against. */
 export interface Snapshot {
   nodes: readonly Node[];
-  /** Allocations that hold resources on a node: placed, not terminal, desired to run. */
+  /** Resources held per node by allocations that hold resources. */
   usage: ReadonlyMap<string, Resources>;
+  /** GPU devices held per node. */
+  devices: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Allocations holding resources, per node (preemption looks at them). */
+  allocsOn: ReadonlyMap<string, readonly Allocation[]>;
 }
 
 /** True when an allocation holds resources on its node. */
@@ -31,7 +35,22 @@ export function usageByNode(allocs: Iterable<Allocation>): Map<string, Resources
 }
 
 export function buildSnapshot(nodes: Iterable<Node>, allocs: Iterable<Allocation>): Snapshot {
-  return { nodes: [...nodes], usage: usageByNode(allocs) };
+  const usage = new Map<string, Resources>();
+  const devices = new Map<string, Set<string>>();
+  const allocsOn = new Map<string, Allocation[]>();
+  for (const a of allocs) {
+    if (!holdsResources(a) || a.nodeId === null) continue;
+    usage.set(a.nodeId, addResources(usage.get(a.nodeId) ?? ZERO_RESOURCES, a.resources));
+    const list = allocsOn.get(a.nodeId);
+    if (list) list.push(a);
+    else allocsOn.set(a.nodeId, [a]);
+    if (a.devices.length > 0) {
+      const set = devices.get(a.nodeId) ?? new Set<string>();
+      for (const d of a.devices) set.add(d);
+      devices.set(a.nodeId, set);
+    }
+  }
+  return { nodes: [...nodes], usage, devices, allocsOn };
 }
 
 /** Free resources of a node given what is already used (never below zero per dimension). */

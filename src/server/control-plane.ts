@@ -301,6 +301,13 @@ export class ControlPlane {
     }
     const touched = new Set(allocs.map((a) => a.nodeId).filter((id): id is string => id !== null));
     for (const nodeId of touched) this.pushAllocs(nodeId);
+    // Evicted work is rescheduled like any other: its jobs get an evaluation.
+    for (const jobId of new Set(plan.preempt.map((a) => a.jobId)))
+      this.enqueue(jobId, "alloc-update");
+    if (plan.preempt.length > 0) {
+      this.deps.metrics.preemptions.inc(plan.preempt.length);
+      this.deps.logger.info({ job: job.name, evicted: plan.preempt.map((a) => a.id) }, "preempted");
+    }
     this.refreshGauges();
   }
 
@@ -447,7 +454,12 @@ export class ControlPlane {
     await this.deps.store.putAllocations([next]);
     this.state.putAlloc(next);
     await this.refreshJobStatus(next.jobId);
-    if (isTerminal(next.status)) this.kickBlocked();
+    if (isTerminal(next.status)) {
+      this.kickBlocked();
+      // A finished workflow task may release the tasks that run after it.
+      const job = this.state.jobs.get(next.jobId);
+      if (job?.spec.tasks.some((t) => t.after.length > 0)) this.enqueue(job.id, "alloc-update");
+    }
   }
 
   private async refreshJobStatus(jobId: string): Promise<void> {

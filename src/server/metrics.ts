@@ -37,6 +37,11 @@ export class ServerMetrics {
     help: "Allocations placed on a node.",
     registers: [this.registry],
   });
+  readonly preemptions = new Counter({
+    name: "brink_preemptions_total",
+    help: "Allocations evicted to make room for higher-priority work.",
+    registers: [this.registry],
+  });
   readonly heartbeats = new Counter({
     name: "brink_heartbeats_total",
     help: "Heartbeats received from agents.",

@@ -10,7 +10,7 @@ import type { ClusterState } from "./state.js";
  */
 export function checkPlan(plan: Plan, state: ClusterState): Plan {
   const usage = usageByNode(state.allocs.values());
-  for (const a of plan.stop) {
+  for (const a of [...plan.stop, ...plan.preempt]) {
     if (a.nodeId === null) continue;
     const u = usage.get(a.nodeId);
     if (u && state.allocs.get(a.id)?.desiredStatus === "run") {

@@ -89,6 +89,8 @@ function makeAllocation(job: Job, overrides: Partial<Allocation> = {}): Allocati
     status: "pending",
     desiredStatus: "run",
     resources: { cpu: 100, memory: 64, disk: 0 },
+    devices: [],
+    priority: job.priority,
     exitCode: null,
     signal: null,
     reasons: ["no node with driver exec"],

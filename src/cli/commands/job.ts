@@ -60,12 +60,21 @@ async function printStatus(client: BrinkClient, ctx: CliContext, job: Job): Prom
   );
 }
 
+/** "score 72.5 = bin-pack 45, anti-affinity 100" */
+export function scoreText(score: Record<string, number> | null): string {
+  if (!score) return "no score";
+  const parts = Object.entries(score)
+    .filter(([k]) => k !== "total")
+    .map(([k, v]) => `${k} ${v}`);
+  return `score ${score.total ?? "-"}${parts.length > 0 ? ` = ${parts.join(", ")}` : ""}`;
+}
+
 function printPlan(ctx: CliContext, plan: Plan, names: Map<string, string>): void {
   const lines: string[] = [];
   for (const a of plan.place) {
     if (a.nodeId)
       lines.push(
-        `+ ${a.task}[${a.index}] → ${names.get(a.nodeId) ?? a.nodeId} (score ${a.score?.total ?? "-"})`,
+        `+ ${a.task}[${a.index}] → ${names.get(a.nodeId) ?? a.nodeId} (${scoreText(a.score)})`,
       );
   }
   for (const a of plan.update) lines.push(`~ ${a.task}[${a.index}] updated in place`);

@@ -1,0 +1,21 @@
+import { constraintHolds } from "../../../model/index.js";
+import type { ScorePlugin } from "../../plugin.js";
+
+/**
+ * Soft constraints: each affinity that holds on the node adds its weight (-100..100); the sum is
+ * normalised by the total absolute weight to 0..100 (50 = neutral).
+ */
+export const affinity: ScorePlugin = {
+  name: "affinity",
+  weight: 1,
+  applies: (ctx) => ctx.affinities.length > 0,
+  score(ctx, node) {
+    let sum = 0;
+    let total = 0;
+    for (const a of ctx.affinities) {
+      total += Math.abs(a.weight);
+      if (constraintHolds(a, node.labels)) sum += a.weight;
+    }
+    return total === 0 ? 50 : Math.round(50 + (50 * sum) / total);
+  },
+};
