@@ -7,7 +7,8 @@ import type { ScorePlugin } from "../../plugin.js";
  */
 export const affinity: ScorePlugin = {
   name: "affinity",
-  weight: 1,
+  // An explicit affinity outweighs the default rankers (fit, anti-affinity).
+  weight: 2,
   applies: (ctx) => ctx.affinities.length > 0,
   score(ctx, node) {
     let sum = 0;

@@ -17,13 +17,24 @@ function desiredShare(ctx: PlacementContext, s: Spread, value: string): number {
 }
 
 /**
- * Spread: favour label values that hold fewer instances than their share. Boost
- * (desired - current) / desired in [-1, 1], mapped to 0..100 and averaged over the spread
- * blocks by weight. A node without the label scores 0.
+ * Score of a value that is owed `deficit` more instances: 100 when it is owed at least one,
+ * 50..100 for a fraction, below 50 once it holds more than its share (0 at one share over).
+ */
+export function deficitScore(deficit: number, desired: number): number {
+  if (deficit >= 1) return 100;
+  if (deficit > 0) return 50 + 50 * deficit;
+  return Math.max(0, 50 + (50 * deficit) / Math.max(1, desired));
+}
+
+/**
+ * Spread: favour label values that hold fewer instances than their share.  Each spread
+ * block scores the node's label value by how many instances it is still owed (`deficitScore`);
+ * blocks are averaged by weight. A node without the label scores 0.
  */
 export const spread: ScorePlugin = {
   name: "spread",
-  weight: 1,
+  // An explicit spread request outweighs the default rankers (fit, anti-affinity).
+  weight: 3,
   applies: (ctx) => ctx.spread.length > 0,
   score(ctx, node) {
     let sum = 0;
@@ -33,9 +44,7 @@ export const spread: ScorePlugin = {
       const value = node.labels[s.key];
       if (value === undefined) continue;
       const desired = desiredShare(ctx, s, value) * (ctx.desiredCount || 1);
-      const current = ctx.spreadCount(s.key, value);
-      const boost = desired <= 0 ? -1 : Math.max(-1, Math.min(1, (desired - current) / desired));
-      sum += s.weight * (50 + 50 * boost);
+      sum += s.weight * deficitScore(desired - ctx.spreadCount(s.key, value), desired);
     }
     return weights === 0 ? 50 : Math.round(sum / weights);
   },
