@@ -1,9 +1,12 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiError } from "../src/client/index.js";
 import {
   type Proc,
   removeDir,
   startAgent,
+  startBrink,
   startServer,
   stop,
   type TestServer,
@@ -123,6 +126,60 @@ describe("a real server and real agents", () => {
     const code = await bad.exited;
     expect(code).not.toBe(0);
     expect(bad.lines.join("\n")).toMatch(/refused the join token/);
+  });
+
+  it("runs a workflow in dependency order", async () => {
+    const step = (name: string, after: string[]) => ({
+      name,
+      after,
+      driver: "exec",
+      config: exec(`echo ${name}-ran`),
+      resources: { cpu: 50, memory: 32 },
+    });
+    await server.admin.submitJob({
+      name: "etl",
+      type: "batch",
+      tasks: [step("extract", []), step("transform", ["extract"]), step("load", ["transform"])],
+    });
+    await waitFor(
+      "the workflow to complete",
+      async () => (await server.admin.getJob("etl")).status === "complete" || undefined,
+    );
+    const allocs = await server.admin.jobAllocations("etl");
+    const by = (t: string) => allocs.find((a) => a.task === t);
+    expect(allocs.map((a) => a.status)).toEqual(["complete", "complete", "complete"]);
+    // A child is created only after its parent finished.
+    expect(Date.parse(by("transform")?.createdAt ?? "")).toBeGreaterThanOrEqual(
+      Date.parse(by("extract")?.updatedAt ?? ""),
+    );
+    expect(Date.parse(by("load")?.createdAt ?? "")).toBeGreaterThanOrEqual(
+      Date.parse(by("transform")?.updatedAt ?? ""),
+    );
+    expect(await server.admin.allocLogs(by("load")?.id ?? "")).toContain("load-ran");
+  });
+
+  it("brink job plan shows the dry run and exits 1 when something stays unplaced", async () => {
+    const ok = join(dir, "ok.yaml");
+    const bad = join(dir, "bad.yaml");
+    writeFileSync(
+      ok,
+      "name: dry\ntasks:\n  - name: t\n    driver: exec\n    config: { command: /bin/true }\n",
+    );
+    writeFileSync(
+      bad,
+      "name: dry\ntasks:\n  - name: t\n    driver: exec\n    config: { command: /bin/true }\n    resources: { cpu: 999000 }\n",
+    );
+    const env = {
+      BRINK_ADDR: server.url,
+      BRINK_TOKEN: readFileSync(join(server.dataDir, "admin.token"), "utf8").trim(),
+    };
+    const good = startBrink(["job", "plan", ok], env);
+    expect(await good.exited).toBe(0);
+    expect(good.lines.join("\n")).toMatch(/\+ t\[0\] → edge-\w+ \(score/);
+    const nope = startBrink(["job", "plan", bad], env);
+    expect(await nope.exited).toBe(1);
+    expect(nope.lines.join("\n")).toMatch(/cannot be placed:\n {2}t: \d+ nodes: \d+ exhausted cpu/);
+    await expect(server.admin.getJob("dry")).rejects.toThrow(/no job/);
   });
 
   it("rejects bad requests with coded errors", async () => {
