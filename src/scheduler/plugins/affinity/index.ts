@@ -2,8 +2,9 @@ import { constraintHolds } from "../../../model/index.js";
 import type { ScorePlugin } from "../../plugin.js";
 
 /**
- * Soft constraints: each affinity that holds on the node adds its weight (-100..100); the sum is
- * normalised by the total absolute weight to 0..100 (50 = neutral).
+ * Soft constraints: each affinity that holds on the node adds its weight (-100..100); the sum,
+ * divided by the total absolute weight (at least 100, so a lone weight-40 affinity is a mild
+ * preference and a weight-100 one a strong one), maps to 0..100 with 50 neutral.
  */
 export const affinity: ScorePlugin = {
   name: "affinity",
@@ -17,6 +18,6 @@ export const affinity: ScorePlugin = {
       total += Math.abs(a.weight);
       if (constraintHolds(a, node.labels)) sum += a.weight;
     }
-    return total === 0 ? 50 : Math.round(50 + (50 * sum) / total);
+    return total === 0 ? 50 : Math.round(50 + (50 * sum) / Math.max(100, total));
   },
 };
