@@ -166,6 +166,8 @@ export const taskSchema = z
     distinctHosts: z.boolean().default(false),
     restart: restartSchema.optional(),
     killTimeout: duration.default(5000),
+    /** Expected run time on a speed-1 node; lets the workflow planner weigh tasks. */
+    runtime: duration.optional(),
     /** Workflow: start only when every instance of these tasks completed. */
     after: z.array(name).default([]),
     /** Data this task produces (used to plan transfers) and consumes (by output name). */

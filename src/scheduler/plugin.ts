@@ -27,6 +27,8 @@ export interface PlacementContext {
   spreadCount(key: string, value: string): number;
   /** Distinct values of label `key` over the cluster's nodes (even spread divides by it). */
   spreadValues(key: string): number;
+  /** The node a whole-workflow plan chose for the instance being placed, if any. */
+  preferredNode(): string | undefined;
 }
 
 /**

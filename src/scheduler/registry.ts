@@ -10,6 +10,7 @@ import { gpus } from "./plugins/gpus/index.js";
 import { leastAllocated } from "./plugins/least-allocated/index.js";
 import { resources } from "./plugins/resources/index.js";
 import { spread } from "./plugins/spread/index.js";
+import { workflow } from "./plugins/workflow/index.js";
 
 /**
  * The placement pipeline, wired in one place. Feasibility runs in this order:
@@ -34,7 +35,7 @@ export const PREEMPTIBLE_CHECKS: ReadonlySet<string> = new Set(["resources", "gp
 /**
  * Rankers; each scores 0..100 and the node's score is the weighted mean of those that apply:
  * fit (bin-pack or least-allocated, per the job's algorithm), anti-affinity between replicas,
- * affinities and spread when the job has them.
+ * affinities and spread when the job has them, and the whole-workflow plan's choice for workflows.
  */
 export const RANKERS: readonly ScorePlugin[] = [
   binPack,
@@ -42,4 +43,5 @@ export const RANKERS: readonly ScorePlugin[] = [
   antiAffinity,
   affinity,
   spread,
+  workflow,
 ];

@@ -16,6 +16,7 @@ import { CandidateSource, type ClassCache, limitFor, selectNode } from "./select
 import { holdsResources, type Snapshot } from "./snapshot.js";
 import { distinctHostsOf, sameTask, spreadKeys, taskResources } from "./task-context.js";
 import { workflowGate } from "./workflow-gate.js";
+import { isWorkflow, planWorkflowPlacement } from "./workflow-placement.js";
 
 export interface ScheduleInput {
   job: Job;
@@ -66,6 +67,10 @@ class Scheduler {
   /** Instances per task + spread key + label value. */
   private readonly spreadCounts = new Map<string, number>();
   private readonly spreadValueCounts = new Map<string, number>();
+  /** Workflow jobs: the node the whole-workflow plan prefers per `task#index`. */
+  private readonly preferred: Map<string, string>;
+  /** The instance being placed (its preferred node is looked up by it). */
+  private current = "";
 
   constructor(private readonly input: ScheduleInput) {
     this.plan = {
@@ -87,6 +92,15 @@ class Scheduler {
     const held = input.allocs.filter(holdsResources);
     this.state.countExisting(held);
     for (const a of held) this.countSpread(a, 1);
+    this.preferred =
+      !input.job.stopped && isWorkflow(input.job)
+        ? planWorkflowPlacement(
+            input.job,
+            input.allocs,
+            input.snapshot.nodes,
+            seedFrom(input.evalId),
+          )
+        : new Map();
   }
 
   run(): Plan {
@@ -164,6 +178,7 @@ class Scheduler {
       spreadCount: (key, value) =>
         this.spreadCounts.get(`${task.name}\u0000${key}\u0000${value}`) ?? 0,
       spreadValues: (key) => this.spreadValues(key),
+      preferredNode: () => this.preferred.get(this.current),
     };
     const wide = affinities.length > 0 || spread.length > 0;
     const limit = this.input.limit ?? limitFor(nodes.length, wide);
@@ -271,6 +286,7 @@ class Scheduler {
   }
 
   private tryPlace(a: Allocation, run: TaskRun): Allocation {
+    this.current = `${a.task}#${a.index}`;
     const sel = selectNode(run.ctx, run.source, {
       feasibility: this.feasibility,
       rankers: this.rankers,
