@@ -232,6 +232,16 @@ describe("workflows", () => {
     expect(second.place.map((a) => a.task)).toEqual(["transform"]);
   });
 
+  it("plans the workflow as a whole and prefers the node the plan chose", () => {
+    const nodes = [testNode("slow"), testNode("fast", { labels: { speed: "4" } })];
+    const plan = schedule(
+      { ...spec, tasks: spec.tasks.map((t) => ({ ...t, runtime: "10m" })) },
+      nodes,
+    );
+    expect(plan.place[0]?.nodeId).toBe("node-fast");
+    expect(plan.place[0]?.score?.workflow).toBe(100);
+  });
+
   it("does not run the descendants of a failed task", () => {
     const nodes = [testNode("a")];
     const failed = schedule(spec, nodes).place.map((a) => ({ ...a, status: "failed" as const }));
