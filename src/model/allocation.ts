@@ -3,7 +3,8 @@ import type { Resources } from "./resources.js";
 
 /**
  * Status of one allocation. `pending` = not running yet (unplaced when `nodeId` is null);
- * `lost` = its node went down; `stopped` = stopped on purpose (job stopped or updated).
+ * `lost` = its node went down; `stopped` = stopped on purpose (job stopped or updated);
+ * `unknown` = its node is disconnected: probably still running, left alone for a while.
  */
 export const ALLOC_STATUSES = [
   "pending",
@@ -12,6 +13,7 @@ export const ALLOC_STATUSES = [
   "failed",
   "lost",
   "stopped",
+  "unknown",
 ] as const;
 export type AllocStatus = (typeof ALLOC_STATUSES)[number];
 
@@ -55,6 +57,12 @@ export interface Allocation {
   restarts: number;
   /** Score breakdown of the winning node, by plugin. */
   score: Record<string, number> | null;
+  /** Rescheduling: the allocation this one replaces after it failed, and the attempt number. */
+  previousAllocId?: string;
+  /** When this instance was rescheduled (ISO), oldest first; the policy counts those within its interval. */
+  rescheduleTimes?: string[];
+  /** Nodes earlier attempts of this instance failed on (avoided when placing it again). */
+  failedOn?: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -62,7 +70,7 @@ export interface Allocation {
 /** A status report from an agent about one allocation it runs. */
 export interface AllocReport {
   allocId: string;
-  status: Exclude<AllocStatus, "lost" | "pending"> | "pending";
+  status: Exclude<AllocStatus, "lost" | "unknown">;
   exitCode?: number | null;
   signal?: string | null;
   reason?: string;

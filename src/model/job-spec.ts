@@ -140,6 +140,27 @@ export const schedulingSchema = z.strictObject({
   preemption: z.boolean().default(true),
 });
 
+/** What happens to a job's allocations on a node that is cut off from the control plane. */
+export const disconnectSchema = z.strictObject({
+  /** How long allocations on a disconnected node stay `unknown` before they are replaced. */
+  lostAfter: duration.default(600_000),
+  /** Replace them after `lostAfter` (false: leave them `unknown` until the node returns). */
+  replace: z.boolean().default(true),
+  /** When the node returns and its work was replaced meanwhile: which one keeps running. */
+  reconcile: z.enum(["keep_original", "keep_replacement", "best_score"]).default("keep_original"),
+});
+
+/** Placing a failed allocation again on another node (after local restarts gave up). */
+export const rescheduleSchema = z.strictObject({
+  /** Reschedules allowed per instance within `interval` (0 = never). */
+  attempts: z.int().min(0).max(1000),
+  interval: duration,
+  /** Wait before the first reschedule. */
+  delay: duration,
+  delayFunction: z.enum(["constant", "exponential"]),
+  maxDelay: duration,
+});
+
 export const restartSchema = z.strictObject({
   attempts: z.int().min(0).max(1000).default(2),
   delay: duration.default(1000),
@@ -202,6 +223,9 @@ export const jobSpecSchema = z
     /** Hard: no two instances of this job on one node. */
     distinctHosts: z.boolean().default(false),
     scheduling: schedulingSchema.prefault({}),
+    disconnect: disconnectSchema.prefault({}),
+    /** Defaults depend on the job type, see `defaultReschedule`. */
+    reschedule: rescheduleSchema.partial().optional(),
     tasks: z.array(taskSchema).min(1, "a job needs at least one task"),
     meta: z.record(z.string(), z.string()).optional(),
   })
@@ -230,6 +254,38 @@ export type RestartPolicy = z.output<typeof restartSchema>;
 export type Affinity = z.output<typeof affinitySchema>;
 export type Spread = z.output<typeof spreadSchema>;
 export type GpuRequest = z.output<typeof gpuRequestSchema>;
+
+export type ReschedulePolicy = z.output<typeof rescheduleSchema>;
+
+/** Reschedule policy of a job: its own fields over the type's defaults (like Nomad's). */
+export function reschedulePolicy(
+  type: JobType,
+  given: Partial<ReschedulePolicy> | undefined,
+): ReschedulePolicy {
+  const base: ReschedulePolicy =
+    type === "batch"
+      ? {
+          attempts: 1,
+          interval: 86_400_000,
+          delay: 5000,
+          delayFunction: "constant",
+          maxDelay: 60_000,
+        }
+      : {
+          attempts: 10,
+          interval: 3_600_000,
+          delay: 5000,
+          delayFunction: "exponential",
+          maxDelay: 300_000,
+        };
+  return { ...base, ...given };
+}
+
+/** Delay before reschedule number `attempt` (0-based). */
+export function rescheduleDelay(p: ReschedulePolicy, attempt: number): number {
+  const d = p.delayFunction === "exponential" ? p.delay * 2 ** attempt : p.delay;
+  return Math.min(d, Math.max(p.maxDelay, p.delay));
+}
 
 /** Restart policy when a task does not give one (batch tasks retry more, like Nomad). */
 export function defaultRestart(type: JobType): RestartPolicy {

@@ -25,7 +25,9 @@ export type EvalTrigger =
   | "job-deregister"
   | "node-update"
   | "alloc-update"
-  | "capacity-change";
+  | "capacity-change"
+  | "reschedule"
+  | "node-lost";
 
 export interface Evaluation {
   id: string;

@@ -1,7 +1,11 @@
 import type { Resources } from "./resources.js";
 
 /** Lifecycle of a node as the control plane sees it. */
-export const NODE_STATUSES = ["initializing", "ready", "down"] as const;
+/**
+ * `suspect`: the control plane lost it and is asking its site's witnesses; `disconnected`: alive
+ * (a peer reaches it) but cut off from the control plane; `down`: dead, its work is replaced.
+ */
+export const NODE_STATUSES = ["initializing", "ready", "suspect", "disconnected", "down"] as const;
 export type NodeStatus = (typeof NODE_STATUSES)[number];
 
 /** Labels every node carries without being told. */
@@ -46,6 +50,10 @@ export interface Node {
   createdAt: string;
   lastHeartbeat: string | null;
   statusReason: string | null;
+  /** Address its site peers probe it on (`host:port`), null before its first session. */
+  peerAddr?: string | null;
+  /** When the status last changed (ISO). */
+  statusSince?: string;
 }
 
 /** A node as the API returns it: the node plus what is allocated on it. */

@@ -17,6 +17,8 @@ export interface Plan {
   /** Workflow tasks not started yet, and what they wait for. */
   waiting: Record<string, string>;
   jobStatus: JobStatus;
+  /** When (epoch ms) the job should be evaluated again, e.g. a reschedule delay ends. */
+  followUpAt?: number;
 }
 
 export function planIsEmpty(plan: Plan): boolean {

@@ -29,6 +29,8 @@ export interface PlacementContext {
   spreadValues(key: string): number;
   /** The node a whole-workflow plan chose for the instance being placed, if any. */
   preferredNode(): string | undefined;
+  /** Nodes earlier attempts of the instance being placed failed on. */
+  avoidNodes(): readonly string[];
 }
 
 /**

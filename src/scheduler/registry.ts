@@ -1,6 +1,7 @@
 import type { FeasibilityPlugin, ScorePlugin } from "./plugin.js";
 import { affinity } from "./plugins/affinity/index.js";
 import { antiAffinity } from "./plugins/anti-affinity/index.js";
+import { avoidFailed } from "./plugins/avoid-failed/index.js";
 import { binPack } from "./plugins/bin-pack/index.js";
 import { constraints } from "./plugins/constraints/index.js";
 import { distinctHosts } from "./plugins/distinct-hosts/index.js";
@@ -35,7 +36,8 @@ export const PREEMPTIBLE_CHECKS: ReadonlySet<string> = new Set(["resources", "gp
 /**
  * Rankers; each scores 0..100 and the node's score is the weighted mean of those that apply:
  * fit (bin-pack or least-allocated, per the job's algorithm), anti-affinity between replicas,
- * affinities and spread when the job has them, and the whole-workflow plan's choice for workflows.
+ * affinities and spread when the job has them, the whole-workflow plan's choice for workflows, and
+ * avoiding the nodes a rescheduled instance failed on.
  */
 export const RANKERS: readonly ScorePlugin[] = [
   binPack,
@@ -44,4 +46,5 @@ export const RANKERS: readonly ScorePlugin[] = [
   affinity,
   spread,
   workflow,
+  avoidFailed,
 ];

@@ -251,3 +251,56 @@ describe("workflows", () => {
     expect(plan.jobStatus).toBe("failed");
   });
 });
+
+describe("rescheduling failed allocations", () => {
+  const nodes = [testNode("a"), testNode("b")];
+  const spec = {
+    name: "svc",
+    reschedule: {
+      attempts: 2,
+      interval: "1h",
+      delay: "10s",
+      delayFunction: "exponential",
+      maxDelay: "1m",
+    },
+    tasks: [task()],
+  };
+  const failedAt = (a: Allocation, iso: string): Allocation => ({
+    ...a,
+    status: "failed",
+    updatedAt: iso,
+  });
+
+  it("waits for the delay, then places the instance away from the node it failed on", () => {
+    const first = schedule(spec, nodes).place[0] as Allocation;
+    const failed = failedAt(first, "2026-01-01T00:59:55.000Z");
+    const early = schedule(spec, nodes, [], [failed]);
+    expect(early.place).toEqual([]);
+    expect(early.followUpAt).toBe(Date.parse("2026-01-01T01:00:05.000Z"));
+    const later = scheduleJob({
+      job: testJob(spec),
+      allocs: [failed],
+      snapshot: buildSnapshot(nodes, [failed]),
+      evalId: "e2",
+      now: "2026-01-01T01:00:06.000Z",
+      newId: ids(),
+    });
+    const again = later.place[0] as Allocation;
+    expect(again.previousAllocId).toBe(first.id);
+    expect(again.nodeId).not.toBe(first.nodeId);
+    expect(again.failedOn).toEqual([first.nodeId]);
+    expect(again.score?.["avoid-failed"]).toBe(100);
+  });
+
+  it("stops after the attempts allowed in the interval", () => {
+    const first = schedule(spec, nodes).place[0] as Allocation;
+    const chain = {
+      ...failedAt(first, "2026-01-01T00:00:00.000Z"),
+      rescheduleTimes: ["2026-01-01T00:30:00.000Z", "2026-01-01T00:40:00.000Z"],
+    };
+    const plan = schedule(spec, nodes, [], [chain]);
+    expect(plan.place).toEqual([]);
+    expect(plan.followUpAt).toBeUndefined();
+    expect(plan.jobStatus).toBe("failed");
+  });
+});

@@ -3,6 +3,8 @@ import {
   deriveJobStatus,
   type Job,
   type Node,
+  rescheduleDelay,
+  reschedulePolicy,
   type TaskSpec,
 } from "../model/index.js";
 import { PlacementState } from "./placement-state.js";
@@ -33,9 +35,12 @@ export interface ScheduleInput {
   limit?: number;
 }
 
-/** Live = wanted and not finished: pending (placed or not) or running. */
+/** Live = wanted and not finished: pending (placed or not), running, or unknown (node cut off). */
 function isLive(a: Allocation): boolean {
-  return a.desiredStatus === "run" && (a.status === "pending" || a.status === "running");
+  return (
+    a.desiredStatus === "run" &&
+    (a.status === "pending" || a.status === "running" || a.status === "unknown")
+  );
 }
 
 /** A batch instance that finished with this task spec needs no new run. */
@@ -69,8 +74,8 @@ class Scheduler {
   private readonly spreadValueCounts = new Map<string, number>();
   /** Workflow jobs: the node the whole-workflow plan prefers per `task#index`. */
   private readonly preferred: Map<string, string>;
-  /** The instance being placed (its preferred node is looked up by it). */
-  private current = "";
+  /** The instance being placed (its preferred and avoided nodes are looked up by it). */
+  private current: Allocation | null = null;
 
   constructor(private readonly input: ScheduleInput) {
     this.plan = {
@@ -178,7 +183,9 @@ class Scheduler {
       spreadCount: (key, value) =>
         this.spreadCounts.get(`${task.name}\u0000${key}\u0000${value}`) ?? 0,
       spreadValues: (key) => this.spreadValues(key),
-      preferredNode: () => this.preferred.get(this.current),
+      preferredNode: () =>
+        this.current ? this.preferred.get(`${this.current.task}#${this.current.index}`) : undefined,
+      avoidNodes: () => this.current?.failedOn ?? [],
     };
     const wide = affinities.length > 0 || spread.length > 0;
     const limit = this.input.limit ?? limitFor(nodes.length, wide);
@@ -190,8 +197,13 @@ class Scheduler {
   /** Service and batch tasks: keep `count` instances, indexed 0..count-1. */
   private reconcileCount(task: TaskSpec, mine: Allocation[]): void {
     const covered = new Set<number>();
-    for (const a of mine)
-      if (this.input.job.type === "batch" && isDone(a, task)) covered.add(a.index);
+    const failed = new Map<number, Allocation>();
+    for (const a of mine) {
+      if (a.desiredStatus !== "run" || !sameTask(a.taskSpec, task)) continue;
+      if (a.status === "complete" && this.input.job.type === "batch") covered.add(a.index);
+      const prev = failed.get(a.index);
+      if (a.status === "failed" && (!prev || prev.createdAt < a.createdAt)) failed.set(a.index, a);
+    }
     const gate = workflowGate(task, this.input.job.spec.tasks, this.input.allocs);
     if (gate.state !== "ready") this.plan.waiting[task.name] = gate.reason;
     const run = this.taskRun(task);
@@ -208,8 +220,38 @@ class Scheduler {
     }
     if (gate.state !== "ready") return;
     for (let i = 0; i < task.count; i++) {
-      if (!covered.has(i)) this.placeNew(run, i);
+      if (covered.has(i)) continue;
+      const last = failed.get(i);
+      if (last) this.reschedule(run, last);
+      else this.placeNew(run, i);
     }
+  }
+
+  /**
+   * A failed instance (local restarts gave up) is placed again, away from the nodes it failed
+   * on, within the job's reschedule policy: `attempts` per `interval`, after a delay that is
+   * constant or doubles per attempt. Until the delay passes the plan asks for a follow-up.
+   */
+  private reschedule(run: TaskRun, failed: Allocation): void {
+    const { job, now } = this.input;
+    const policy = reschedulePolicy(job.type, job.spec.reschedule);
+    const nowMs = Date.parse(now);
+    const recent = (failed.rescheduleTimes ?? []).filter(
+      (t) => nowMs - Date.parse(t) < policy.interval,
+    );
+    if (recent.length >= policy.attempts) return;
+    const due = Date.parse(failed.updatedAt) + rescheduleDelay(policy, recent.length);
+    if (nowMs < due) {
+      this.plan.followUpAt = Math.min(this.plan.followUpAt ?? due, due);
+      return;
+    }
+    const next: Allocation = {
+      ...this.newAlloc(run.task, failed.index),
+      previousAllocId: failed.id,
+      rescheduleTimes: [...recent, now],
+      failedOn: [...(failed.failedOn ?? []), ...(failed.nodeId ? [failed.nodeId] : [])],
+    };
+    this.placeNewAlloc(run, next);
   }
 
   /** System tasks: one instance on every node that passes the task's checks. */
@@ -269,7 +311,11 @@ class Scheduler {
   }
 
   private placeNew(run: TaskRun, index: number, dropUnplaced = false): void {
-    const placed = this.tryPlace(this.newAlloc(run.task, index), run);
+    this.placeNewAlloc(run, this.newAlloc(run.task, index), dropUnplaced);
+  }
+
+  private placeNewAlloc(run: TaskRun, alloc: Allocation, dropUnplaced = false): void {
+    const placed = this.tryPlace(alloc, run);
     if (placed.nodeId !== null || !dropUnplaced) this.plan.place.push(placed);
   }
 
@@ -286,7 +332,7 @@ class Scheduler {
   }
 
   private tryPlace(a: Allocation, run: TaskRun): Allocation {
-    this.current = `${a.task}#${a.index}`;
+    this.current = a;
     const sel = selectNode(run.ctx, run.source, {
       feasibility: this.feasibility,
       rankers: this.rankers,

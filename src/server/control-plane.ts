@@ -57,6 +57,7 @@ export class ControlPlane {
   private readonly sessions = new Map<string, AgentSession>();
   private readonly lastSeen = new Map<string, number>();
   private readonly tokenCache = new Map<string, TokenRecord>();
+  private readonly followUps = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private state = new ClusterState();
   private worker: Promise<void> | null = null;
   private monitor: NodeJS.Timeout | null = null;
@@ -87,6 +88,7 @@ export class ControlPlane {
   async close(): Promise<void> {
     this.stopped = true;
     if (this.monitor) clearInterval(this.monitor);
+    for (const f of this.followUps.values()) clearTimeout(f.timer);
     this.broker.close();
     this.logs.cancelAll();
     for (const s of this.sessions.values()) s.close(1001, "server shutting down");
@@ -228,6 +230,20 @@ export class ControlPlane {
     this.deps.metrics.evalsQueued.set(this.broker.depth);
   }
 
+  /** Evaluates the job again at `atMs` (a reschedule delay ends); one timer per job. */
+  private followUp(jobId: string, atMs: number): void {
+    const existing = this.followUps.get(jobId);
+    if (existing && existing.at <= atMs) return;
+    if (existing) clearTimeout(existing.timer);
+    const delay = Math.max(0, atMs - this.deps.clock.now());
+    const timer = setTimeout(() => {
+      this.followUps.delete(jobId);
+      this.enqueue(jobId, "reschedule");
+    }, delay);
+    timer.unref();
+    this.followUps.set(jobId, { at: atMs, timer });
+  }
+
   /** Jobs with instances waiting for capacity get another evaluation (capacity may have appeared). */
   private kickBlocked(): void {
     const blocked = new Set<string>();
@@ -301,6 +317,7 @@ export class ControlPlane {
     }
     const touched = new Set(allocs.map((a) => a.nodeId).filter((id): id is string => id !== null));
     for (const nodeId of touched) this.pushAllocs(nodeId);
+    if (plan.followUpAt !== undefined) this.followUp(job.id, plan.followUpAt);
     // Evicted work is rescheduled like any other: its jobs get an evaluation.
     for (const jobId of new Set(plan.preempt.map((a) => a.jobId)))
       this.enqueue(jobId, "alloc-update");
@@ -456,9 +473,12 @@ export class ControlPlane {
     await this.refreshJobStatus(next.jobId);
     if (isTerminal(next.status)) {
       this.kickBlocked();
-      // A finished workflow task may release the tasks that run after it.
+      // A finished workflow task may release the tasks that run after it; a failed allocation
+      // may be rescheduled.
       const job = this.state.jobs.get(next.jobId);
-      if (job?.spec.tasks.some((t) => t.after.length > 0)) this.enqueue(job.id, "alloc-update");
+      if (next.status === "failed") this.enqueue(next.jobId, "reschedule");
+      else if (job?.spec.tasks.some((t) => t.after.length > 0))
+        this.enqueue(job.id, "alloc-update");
     }
   }
 

@@ -16,7 +16,7 @@ export const fingerprintSchema = z.object({
 
 const report = z.object({
   allocId: z.string(),
-  status: z.enum(ALLOC_STATUSES).exclude(["lost"]),
+  status: z.enum(ALLOC_STATUSES).exclude(["lost", "unknown"]),
   exitCode: z.number().nullable().optional(),
   signal: z.string().nullable().optional(),
   reason: z.string().optional(),
