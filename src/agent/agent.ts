@@ -7,7 +7,10 @@ import type { AgentConfig } from "./config.js";
 import { loadCredential, type NodeCredential, saveCredential } from "./credentials.js";
 import { createDriverRegistry } from "./drivers/registry.js";
 import { fingerprint } from "./fingerprint/index.js";
+import { SocketInUseError, startLocalApi } from "./local-api/server.js";
+import { localApiSocket } from "./local-api/socket-path.js";
 import { LocalState } from "./local-state.js";
+import { startPeering } from "./peer/index.js";
 import { AgentSessionClient, backoffDelay } from "./session.js";
 
 /** An error that ends the agent with a message for the operator (and exit code 2). */
@@ -15,7 +18,11 @@ export class AgentFatalError extends Error {}
 
 export interface RunningAgent {
   nodeId: string;
-  close(): Promise<void>;
+  /**
+   * Ends the agent. Its tasks keep running (the next agent process adopts them) unless
+   * `stopTasks` is set.
+   */
+  close(opts?: { stopTasks?: boolean }): Promise<void>;
 }
 
 function sessionUrl(serverUrl: string): string {
@@ -96,12 +103,22 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     logger,
     report: (report) => session?.send({ type: "alloc-status", report }),
   });
+  // Edge autonomy: serve local operators, then resume from local state without the server.
+  const localApi = await startLocalApi(localApiSocket(config.dataDir), manager, logger).catch(
+    (err: unknown) => {
+      throw err instanceof SocketInUseError ? new AgentFatalError(err.message) : err;
+    },
+  );
+  await manager.restore(await local.load());
+  const peering = await startPeering(config.peerListen, () => cred.nodeId, logger);
   const hello = async (): Promise<AgentMessage> => ({
     type: "hello",
     fingerprint: await fingerprint({ dataDir: config.dataDir, drivers }),
     allocs: manager.reports(),
+    peer: peering.advertised,
   });
   const onMessage = (msg: ServerMessage) => {
+    if (peering.onMessage(msg, (m) => session?.send(m))) return;
     if (msg.type === "allocs") {
       manager.reconcile(msg.allocs);
       void local
@@ -145,16 +162,18 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
       maxDelayMs: config.reconnectMaxMs,
       logger,
     },
-    { hello, onMessage, onUnauthorized },
+    { hello, onMessage, onUnauthorized, heartbeat: () => peering.heartbeat() },
   );
   session.start();
   return {
     get nodeId() {
       return cred.nodeId;
     },
-    async close() {
+    async close(opts = {}) {
       session?.close();
-      await manager.stopAll();
+      peering.close();
+      await localApi.close();
+      await (opts.stopTasks ? manager.stopAll() : manager.release());
     },
   };
 }

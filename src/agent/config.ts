@@ -10,6 +10,8 @@ export interface AgentConfig {
   /** Reconnect backoff: first delay and cap, in ms (jitter is added). */
   reconnectMinMs: number;
   reconnectMaxMs: number;
+  /** Peer port site peers probe (witnessing); port 0 = any free port. */
+  peerListen: { host: string; port: number };
   /** PATH given to tasks (the agent's own PATH, passed down from main). */
   taskPath: string | undefined;
   logFormat: "json" | "pretty";

@@ -8,6 +8,8 @@ export interface SessionHandlers {
   onMessage(msg: ServerMessage): void;
   /** The server refused the credential (401/403 or close 4401): the agent must rejoin. */
   onUnauthorized(): void;
+  /** Builds each heartbeat (e.g. with peer reports); default a bare heartbeat. */
+  heartbeat?(): AgentMessage;
 }
 
 export interface SessionOptions {
@@ -121,7 +123,10 @@ export class AgentSessionClient {
 
   private startHeartbeats(intervalMs: number): void {
     if (this.heartbeat) clearInterval(this.heartbeat);
-    this.heartbeat = setInterval(() => this.send({ type: "heartbeat" }), Math.max(100, intervalMs));
+    this.heartbeat = setInterval(
+      () => this.send(this.handlers.heartbeat?.() ?? { type: "heartbeat" }),
+      Math.max(100, intervalMs),
+    );
   }
 
   private dropped(ws: WebSocket, code: number): void {

@@ -24,13 +24,38 @@ export interface AgentAlloc {
 
 export type AgentMessage =
   /** First message of every session: what the node is and what it is running. */
-  | { type: "hello"; fingerprint: Fingerprint; allocs: AllocReport[] }
-  | { type: "heartbeat" }
+  | {
+      type: "hello";
+      fingerprint: Fingerprint;
+      allocs: AllocReport[];
+      /** Where site peers can probe this node (host null = the address the server sees). */
+      peer?: { host: string | null; port: number };
+    }
+  /** `peers`: the latest probe of each site peer (witness reports). */
+  | { type: "heartbeat"; peers?: Record<string, PeerReport> }
+  | { type: "probe-result"; requestId: string; nodeId: string; ok: boolean; rttMs: number | null }
   | { type: "alloc-status"; report: AllocReport }
   | { type: "logs-result"; requestId: string; ok: true; data: string }
   | { type: "logs-result"; requestId: string; ok: false; error: string };
 
+/** What one agent saw when it last probed a peer. */
+export interface PeerReport {
+  ok: boolean;
+  rttMs: number | null;
+}
+
+/** A site peer an agent should probe. */
+export interface PeerTarget {
+  nodeId: string;
+  name: string;
+  addr: string;
+}
+
 export type ServerMessage =
+  /** The other nodes of this node's site, to probe (witnessing). */
+  | { type: "peers"; peers: PeerTarget[] }
+  /** Probe this peer now and answer with `probe-result` (the server lost it). */
+  | { type: "probe"; requestId: string; nodeId: string; addr: string }
   | { type: "welcome"; nodeId: string; heartbeatIntervalMs: number }
   /** The complete set of allocations the node must run or stop; anything else it stops. */
   | { type: "allocs"; allocs: AgentAlloc[] }

@@ -13,8 +13,12 @@ export interface ServerConfig {
   metricsAuth: boolean;
   /** How often agents send heartbeats. */
   heartbeatIntervalMs: number;
-  /** Silence after which a node is declared down. */
+  /** Silence after which a node with no witness in its site is declared down. */
   heartbeatGraceMs: number;
+  /** phi-accrual suspicion level at which a silent node becomes suspect. */
+  phiThreshold: number;
+  /** How long witnesses get to answer a probe request. */
+  witnessTimeoutMs: number;
   /** Bytes of a log returned by default (`tail`). */
   logTailBytes: number;
 }
@@ -40,6 +44,8 @@ export function serverConfig(over: Partial<ServerConfig> & { dataDir: string }):
     metricsAuth: false,
     heartbeatIntervalMs: 1000,
     heartbeatGraceMs: 10_000,
+    phiThreshold: 8,
+    witnessTimeoutMs: 3000,
     logTailBytes: 1 << 20,
     ...over,
   });

@@ -14,8 +14,10 @@ import {
   type Job,
   type JobSpec,
   type Node,
+  type NodeStatus,
   type NodeView,
   newId,
+  type PeerReport,
 } from "../model/index.js";
 import { buildSnapshot, type Plan, planAllocations, scheduleJob } from "../scheduler/index.js";
 import { usageByNode } from "../scheduler/snapshot.js";
@@ -25,6 +27,7 @@ import type { ServerConfig } from "./config.js";
 import { LogsRelay } from "./logs-relay.js";
 import type { ServerMetrics } from "./metrics.js";
 import { Mutex } from "./mutex.js";
+import { type MonitorHost, NodeMonitor } from "./node-monitor.js";
 import { checkPlan } from "./plan-check.js";
 import type { AgentSession } from "./session.js";
 import { ClusterState } from "./state.js";
@@ -55,15 +58,55 @@ export class ControlPlane {
   readonly logs = new LogsRelay();
   private readonly mutex = new Mutex();
   private readonly sessions = new Map<string, AgentSession>();
-  private readonly lastSeen = new Map<string, number>();
+  readonly monitor: NodeMonitor;
   private readonly tokenCache = new Map<string, TokenRecord>();
   private readonly followUps = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private state = new ClusterState();
   private worker: Promise<void> | null = null;
-  private monitor: NodeJS.Timeout | null = null;
   private stopped = false;
 
-  constructor(private readonly deps: ControlPlaneDeps) {}
+  constructor(private readonly deps: ControlPlaneDeps) {
+    this.monitor = new NodeMonitor(this.monitorHost(), {
+      heartbeatIntervalMs: deps.config.heartbeatIntervalMs,
+      heartbeatGraceMs: deps.config.heartbeatGraceMs,
+      phiThreshold: deps.config.phiThreshold,
+      witnessTimeoutMs: deps.config.witnessTimeoutMs,
+    });
+  }
+
+  private monitorHost(): MonitorHost {
+    return {
+      clock: this.deps.clock,
+      logger: this.deps.logger,
+      nodes: () => this.state.nodes.values(),
+      node: (id) => this.state.nodes.get(id),
+      connected: (id) => this.sessions.has(id),
+      send: (id, msg) => this.sessions.get(id)?.send(msg),
+      setNodeStatus: (node, status, reason) => this.setNodeStatus(node, status, reason),
+      allocsOn: (id) => this.state.allocsOnNode(id),
+      putAllocs: async (allocs) => {
+        await this.deps.store.putAllocations(allocs);
+        for (const a of allocs) this.state.putAlloc(a);
+        for (const jobId of new Set(allocs.map((a) => a.jobId))) await this.refreshJobStatus(jobId);
+      },
+      job: (id) => this.state.jobs.get(id),
+      enqueue: (jobId, trigger) => this.enqueue(jobId, trigger),
+      exclusive: (fn) => this.mutex.run(fn),
+      changed: () => this.refreshGauges(),
+    };
+  }
+
+  private async setNodeStatus(
+    node: Node,
+    status: NodeStatus,
+    reason: string | null,
+  ): Promise<void> {
+    const now = this.now();
+    await this.deps.store.setNodeStatus(node.id, status, reason, node.lastHeartbeat);
+    const current = this.state.nodes.get(node.id) ?? node;
+    this.state.putNode({ ...current, status, statusReason: reason, statusSince: now });
+    this.refreshGauges();
+  }
 
   get store(): Store {
     return this.deps.store;
@@ -76,18 +119,16 @@ export class ControlPlane {
   /** Loads state, re-enqueues what a crash may have left unfinished, starts worker and monitor. */
   async start(): Promise<void> {
     this.state = await ClusterState.load(this.deps.store);
-    const started = this.deps.clock.now();
-    for (const node of this.state.nodes.values()) this.lastSeen.set(node.id, started);
     for (const e of await this.deps.store.listPendingEvaluations()) this.broker.enqueue(e);
     for (const job of this.state.jobs.values()) this.enqueue(job.id, "node-update");
     this.worker = this.runWorker();
-    this.monitor = setInterval(() => void this.checkHeartbeats(), 500);
+    this.monitor.start();
     this.refreshGauges();
   }
 
   async close(): Promise<void> {
     this.stopped = true;
-    if (this.monitor) clearInterval(this.monitor);
+    this.monitor.stop();
     for (const f of this.followUps.values()) clearTimeout(f.timer);
     this.broker.close();
     this.logs.cancelAll();
@@ -350,7 +391,7 @@ export class ControlPlane {
         createdAt: now,
       });
       this.state.putNode(node);
-      this.lastSeen.set(node.id, this.deps.clock.now());
+      this.monitor.seen(node.id);
       this.deps.logger.info({ node: node.name, site: node.site, rejoin: !!prev }, "node joined");
       this.refreshGauges();
       return { node, token };
@@ -386,7 +427,7 @@ export class ControlPlane {
     const old = this.sessions.get(session.nodeId);
     this.sessions.set(session.nodeId, session);
     if (old && old !== session) old.close(4409, "replaced by a newer session");
-    this.lastSeen.set(session.nodeId, this.deps.clock.now());
+    this.monitor.seen(session.nodeId);
     session.send({
       type: "welcome",
       nodeId: session.nodeId,
@@ -396,16 +437,25 @@ export class ControlPlane {
   }
 
   sessionClosed(session: AgentSession): void {
-    if (this.sessions.get(session.nodeId) === session) this.sessions.delete(session.nodeId);
+    if (this.sessions.get(session.nodeId) !== session) return;
+    this.sessions.delete(session.nodeId);
     this.deps.metrics.sessions.set(this.sessions.size);
+    if (!this.stopped) this.monitor.sessionLost(session.nodeId);
   }
 
   /** The first message of a session: refresh the node, mark it ready, apply its reports. */
-  hello(nodeId: string, fingerprint: Fingerprint, reports: AllocReport[]): Promise<void> {
+  hello(
+    nodeId: string,
+    fingerprint: Fingerprint,
+    reports: AllocReport[],
+    peer: { host: string | null; port: number } | undefined,
+    remoteAddress: string | undefined,
+  ): Promise<void> {
     return this.mutex.run(async () => {
       const node = this.state.nodes.get(nodeId);
       if (!node) return;
       const now = this.now();
+      const peerHost = peer?.host ?? remoteAddress?.replace(/^::ffff:/, "") ?? null;
       const updated: Node = {
         ...node,
         ...this.nodeFrom({ name: node.name, site: node.site, labels: {}, fingerprint }, node, now),
@@ -413,27 +463,57 @@ export class ControlPlane {
         status: "ready",
         lastHeartbeat: now,
         statusReason: null,
+        statusSince: node.status === "ready" ? (node.statusSince ?? now) : now,
+        peerAddr:
+          peer && peerHost
+            ? `${peerHost.includes(":") ? `[${peerHost}]` : peerHost}:${peer.port}`
+            : null,
       };
       await this.deps.store.putNode(updated);
       this.state.putNode(updated);
-      this.lastSeen.set(nodeId, this.deps.clock.now());
+      this.monitor.seen(nodeId);
       for (const r of reports) await this.applyReport(nodeId, r);
+      await this.forgetUnreported(updated, reports);
       if (node.status !== "ready") {
-        this.deps.logger.info({ node: node.name }, "node ready");
+        this.deps.logger.info({ node: node.name, was: node.status }, "node ready");
         this.kickBlocked();
         for (const job of this.state.jobs.values())
           if (job.type === "system") this.enqueue(job.id, "node-update");
       }
+      this.monitor.pushPeers(updated.site);
       this.pushAllocs(nodeId);
       this.refreshGauges();
     });
   }
 
-  heartbeat(nodeId: string): void {
-    this.lastSeen.set(nodeId, this.deps.clock.now());
+  /** `unknown` allocations the returning node does not report any more did not survive: lost. */
+  private async forgetUnreported(node: Node, reports: AllocReport[]): Promise<void> {
+    const reported = new Set(reports.map((r) => r.allocId));
+    const now = this.now();
+    const gone = this.state
+      .allocsOnNode(node.id)
+      .filter((a) => a.status === "unknown" && !reported.has(a.id))
+      .map((a) => ({
+        ...a,
+        status: "lost" as const,
+        reasons: [...a.reasons, `not running on ${node.name} when it came back`],
+        updatedAt: now,
+      }));
+    if (gone.length === 0) return;
+    await this.deps.store.putAllocations(gone);
+    for (const a of gone) this.state.putAlloc(a);
+    for (const jobId of new Set(gone.map((a) => a.jobId))) this.enqueue(jobId, "node-lost");
+  }
+
+  heartbeat(nodeId: string, peers?: Record<string, PeerReport>): void {
+    this.monitor.heartbeat(nodeId, peers);
     this.deps.metrics.heartbeats.inc();
     const node = this.state.nodes.get(nodeId);
     if (node) this.state.putNode({ ...node, lastHeartbeat: this.now() });
+  }
+
+  probeResult(witnessId: string, target: string, report: PeerReport): void {
+    this.monitor.probeResult(witnessId, target, report);
   }
 
   allocReport(nodeId: string, report: AllocReport): Promise<void> {
@@ -450,6 +530,10 @@ export class ControlPlane {
         { nodeId, allocId: r.allocId },
         "report for an allocation not on this node",
       );
+      return;
+    }
+    if (alloc.status === "lost" && r.status === "running") {
+      await this.reconnected(alloc, r);
       return;
     }
     if (
@@ -480,6 +564,44 @@ export class ControlPlane {
       else if (job?.spec.tasks.some((t) => t.after.length > 0))
         this.enqueue(job.id, "alloc-update");
     }
+  }
+
+  /**
+   * An allocation given up as lost reports running again (its node was cut off, not dead). The
+   * job's `disconnect.reconcile` decides: `keep_original` (default) revives it and the
+   * replacement, now a duplicate, is stopped by the next evaluation; `keep_replacement` leaves it
+   * lost (the agent stops it); `best_score` keeps whichever scored higher when placed.
+   */
+  private async reconnected(alloc: Allocation, r: AllocReport): Promise<void> {
+    const job = this.state.jobs.get(alloc.jobId);
+    if (!job || job.stopped || alloc.desiredStatus !== "run") return;
+    const replacement = this.state
+      .allocsOfJob(job.id)
+      .find(
+        (a) =>
+          a.id !== alloc.id &&
+          a.task === alloc.task &&
+          a.index === alloc.index &&
+          a.desiredStatus === "run" &&
+          !isTerminal(a.status),
+      );
+    const policy = job.spec.disconnect.reconcile;
+    const keep =
+      !replacement ||
+      policy === "keep_original" ||
+      (policy === "best_score" && (alloc.score?.total ?? 0) >= (replacement.score?.total ?? 0));
+    if (!keep) return;
+    const next: Allocation = {
+      ...alloc,
+      status: "running",
+      restarts: r.restarts ?? alloc.restarts,
+      reasons: [...alloc.reasons, "node came back; kept running (original kept)"],
+      updatedAt: this.now(),
+    };
+    await this.deps.store.putAllocations([next]);
+    this.state.putAlloc(next);
+    await this.refreshJobStatus(job.id);
+    this.enqueue(job.id, "node-update");
   }
 
   private async refreshJobStatus(jobId: string): Promise<void> {
@@ -532,45 +654,6 @@ export class ControlPlane {
       });
     }
     session.send({ type: "allocs", allocs });
-  }
-
-  // ---- health -----------------------------------------------------------------------------
-
-  private async checkHeartbeats(): Promise<void> {
-    const now = this.deps.clock.now();
-    for (const node of this.state.nodes.values()) {
-      if (node.status === "down") continue;
-      const seen = this.lastSeen.get(node.id) ?? 0;
-      if (now - seen > this.deps.config.heartbeatGraceMs) {
-        const silentMs = now - seen;
-        await this.mutex
-          .run(() => this.markDown(node.id, `no heartbeat for ${Math.round(silentMs / 1000)}s`))
-          .catch((err: unknown) => this.deps.logger.error({ err }, "marking node down failed"));
-      }
-    }
-  }
-
-  private async markDown(nodeId: string, reason: string): Promise<void> {
-    const node = this.state.nodes.get(nodeId);
-    if (!node || node.status === "down") return;
-    const now = this.now();
-    await this.deps.store.setNodeStatus(nodeId, "down", reason, node.lastHeartbeat);
-    this.state.putNode({ ...node, status: "down", statusReason: reason });
-    this.deps.logger.warn({ node: node.name, reason }, "node down");
-    const lost = this.state
-      .allocsOnNode(nodeId)
-      .filter((a) => !isTerminal(a.status))
-      .map((a) => ({
-        ...a,
-        status: "lost" as const,
-        reasons: [...a.reasons, `node ${node.name} down: ${reason}`],
-        updatedAt: now,
-      }));
-    if (lost.length > 0) await this.deps.store.putAllocations(lost);
-    for (const a of lost) this.state.putAlloc(a);
-    for (const jobId of new Set(lost.map((a) => a.jobId))) this.enqueue(jobId, "node-update");
-    this.sessions.get(nodeId)?.close(4408, "declared down");
-    this.refreshGauges();
   }
 
   private refreshGauges(): void {

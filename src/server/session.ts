@@ -3,6 +3,8 @@ import type { ServerMessage } from "../model/index.js";
 /** One agent's live connection, as the control plane sees it (the gateway implements it). */
 export interface AgentSession {
   readonly nodeId: string;
+  /** The peer address the server sees (the node's witnesses probe it there by default). */
+  readonly remoteAddress: string | undefined;
   send(message: ServerMessage): void;
   close(code: number, reason: string): void;
 }

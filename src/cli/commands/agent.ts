@@ -4,8 +4,10 @@ import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { AgentFatalError, startAgent } from "../../agent/agent.js";
 import type { AgentConfig } from "../../agent/config.js";
+import { parseListen } from "../../server/config.js";
 import { makeLogger } from "../../server/logger.js";
 import { CliError } from "../errors.js";
+import { agentLocalCommands } from "./agent-local.js";
 import type { CliContext } from "./shared.js";
 
 interface AgentFlags {
@@ -16,8 +18,10 @@ interface AgentFlags {
   site: string;
   label: string[];
   dataDir?: string;
+  peerListen: string;
   logFormat: "json" | "pretty";
   logLevel: string;
+  stopTasksOnExit?: boolean;
 }
 
 function parseLabel(value: string, previous: string[] = []): string[] {
@@ -37,6 +41,17 @@ function labelsFrom(list: string[]): Record<string, string> {
   return labels;
 }
 
+function listenOf(value: string): { host: string; port: number } {
+  try {
+    return parseListen(value);
+  } catch {
+    throw new CliError(
+      `--peer-listen "${value}" is not HOST:PORT (for example 0.0.0.0:7702, or :0 for any port)`,
+      2,
+    );
+  }
+}
+
 function joinToken(f: AgentFlags): string | undefined {
   if (f.joinToken) return f.joinToken.trim();
   if (!f.joinTokenFile) return undefined;
@@ -48,7 +63,7 @@ function joinToken(f: AgentFlags): string | undefined {
 }
 
 export function agentCommand(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command("agent")
     .description("run the node agent: join, report resources, run allocations")
     .option("--server <url>", "control plane URL", "http://127.0.0.1:7700")
@@ -62,10 +77,19 @@ export function agentCommand(program: Command, ctx: CliContext): void {
       "agent state directory (credential, allocation dirs)",
       "./.brink-agent",
     )
+    .option(
+      "--peer-listen <host:port>",
+      "peer port that site peers probe to tell a partition from a dead node (port 0 = any free port)",
+      "0.0.0.0:0",
+    )
     .addOption(
       new Option("--log-format <format>", "log format").choices(["json", "pretty"]).default("json"),
     )
     .option("--log-level <level>", "log level", "info")
+    .option(
+      "--stop-tasks-on-exit",
+      "stop the tasks when the agent exits (default: leave them running; the next agent adopts them)",
+    )
     .addHelpText(
       "after",
       "\nExample:\n  brink agent --server http://10.0.0.1:7700 --join-token-file join.token --site store-12 --label zone=a",
@@ -81,6 +105,7 @@ export function agentCommand(program: Command, ctx: CliContext): void {
         reconnectMinMs: 250,
         reconnectMaxMs: 10_000,
         taskPath: ctx.env.PATH,
+        peerListen: listenOf(f.peerListen),
         logFormat: f.logFormat,
         logLevel: f.logLevel,
       });
@@ -90,12 +115,15 @@ export function agentCommand(program: Command, ctx: CliContext): void {
         throw err;
       });
       await new Promise<void>((done) => {
+        const stopTasks = f.stopTasksOnExit === true;
         const stop = (signal: string) => {
-          logger.info({ signal }, "agent stopping; stopping its tasks");
-          void agent.close().then(done, done);
+          const tasks = stopTasks ? "stopping its tasks" : "leaving its tasks running";
+          logger.info({ signal }, `agent stopping; ${tasks}`);
+          void agent.close({ stopTasks }).then(done, done);
         };
         process.once("SIGINT", () => stop("SIGINT"));
         process.once("SIGTERM", () => stop("SIGTERM"));
       });
     });
+  agentLocalCommands(command, ctx);
 }

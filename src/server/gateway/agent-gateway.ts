@@ -13,6 +13,7 @@ class WsSession implements AgentSession {
   constructor(
     readonly nodeId: string,
     private readonly ws: WebSocket,
+    readonly remoteAddress: string | undefined,
   ) {}
 
   send(message: ServerMessage): void {
@@ -64,11 +65,13 @@ export class AgentGateway {
     if (!record) return reject(socket, 401, "Unauthorized");
     if (record.role !== "node" || record.nodeId === null) return reject(socket, 403, "Forbidden");
     const nodeId = record.nodeId;
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.serve(nodeId, ws));
+    this.wss.handleUpgrade(req, socket, head, (ws) =>
+      this.serve(nodeId, ws, req.socket.remoteAddress),
+    );
   }
 
-  private serve(nodeId: string, ws: WebSocket): void {
-    const session = new WsSession(nodeId, ws);
+  private serve(nodeId: string, ws: WebSocket, remoteAddress: string | undefined): void {
+    const session = new WsSession(nodeId, ws, remoteAddress);
     const log = this.logger.child({ nodeId });
     this.cp.sessionOpened(session);
     ws.on("message", (data: RawData) => {
@@ -77,7 +80,7 @@ export class AgentGateway {
         log.warn("malformed agent message dropped");
         return;
       }
-      void this.dispatch(nodeId, msg).catch((err: unknown) =>
+      void this.dispatch(session, msg).catch((err: unknown) =>
         log.error({ err, type: msg.type }, "agent message failed"),
       );
     });
@@ -85,12 +88,15 @@ export class AgentGateway {
     ws.on("error", (err) => log.warn({ err }, "agent session error"));
   }
 
-  private async dispatch(nodeId: string, msg: AgentMessage): Promise<void> {
+  private async dispatch(session: WsSession, msg: AgentMessage): Promise<void> {
+    const nodeId = session.nodeId;
     switch (msg.type) {
       case "hello":
-        return this.cp.hello(nodeId, msg.fingerprint, msg.allocs);
+        return this.cp.hello(nodeId, msg.fingerprint, msg.allocs, msg.peer, session.remoteAddress);
       case "heartbeat":
-        return this.cp.heartbeat(nodeId);
+        return this.cp.heartbeat(nodeId, msg.peers);
+      case "probe-result":
+        return this.cp.probeResult(nodeId, msg.nodeId, { ok: msg.ok, rttMs: msg.rttMs });
       case "alloc-status":
         return this.cp.allocReport(nodeId, msg.report);
       case "logs-result":

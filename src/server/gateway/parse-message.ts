@@ -23,9 +23,23 @@ const report = z.object({
   restarts: z.number().optional(),
 });
 
+const peerReport = z.object({ ok: z.boolean(), rttMs: z.number().nullable() });
+
 const message = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("hello"), fingerprint: fingerprintSchema, allocs: z.array(report) }),
-  z.object({ type: z.literal("heartbeat") }),
+  z.object({
+    type: z.literal("hello"),
+    fingerprint: fingerprintSchema,
+    allocs: z.array(report),
+    peer: z.object({ host: z.string().nullable(), port: z.int().min(1).max(65535) }).optional(),
+  }),
+  z.object({ type: z.literal("heartbeat"), peers: z.record(z.string(), peerReport).optional() }),
+  z.object({
+    type: z.literal("probe-result"),
+    requestId: z.string(),
+    nodeId: z.string(),
+    ok: z.boolean(),
+    rttMs: z.number().nullable(),
+  }),
   z.object({ type: z.literal("alloc-status"), report }),
   z.object({
     type: z.literal("logs-result"),
