@@ -121,12 +121,28 @@ export class AgentSessionClient {
     }
   }
 
+  /**
+   * Heartbeats at the server's interval, each with a WebSocket ping: a server that stops
+   * answering pongs for three intervals (a black-holed link keeps TCP open) is given up on and
+   * the session is re-dialled.
+   */
   private startHeartbeats(intervalMs: number): void {
     if (this.heartbeat) clearInterval(this.heartbeat);
-    this.heartbeat = setInterval(
-      () => this.send(this.handlers.heartbeat?.() ?? { type: "heartbeat" }),
-      Math.max(100, intervalMs),
-    );
+    const every = Math.max(100, intervalMs);
+    const ws = this.ws;
+    let lastPong = Date.now();
+    ws?.on("pong", () => {
+      lastPong = Date.now();
+    });
+    this.heartbeat = setInterval(() => {
+      if (Date.now() - lastPong > 3 * every + 1000) {
+        this.opts.logger.warn("server stopped answering; re-dialling");
+        ws?.terminate();
+        return;
+      }
+      this.send(this.handlers.heartbeat?.() ?? { type: "heartbeat" });
+      if (ws?.readyState === WebSocket.OPEN) ws.ping();
+    }, every);
   }
 
   private dropped(ws: WebSocket, code: number): void {

@@ -81,6 +81,13 @@ export class ControlPlane {
       nodes: () => this.state.nodes.values(),
       node: (id) => this.state.nodes.get(id),
       connected: (id) => this.sessions.has(id),
+      dropSession: (id) => {
+        const session = this.sessions.get(id);
+        if (!session) return;
+        this.sessions.delete(id);
+        this.deps.metrics.sessions.set(this.sessions.size);
+        session.terminate();
+      },
       send: (id, msg) => this.sessions.get(id)?.send(msg),
       setNodeStatus: (node, status, reason) => this.setNodeStatus(node, status, reason),
       allocsOn: (id) => this.state.allocsOnNode(id),

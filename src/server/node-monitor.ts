@@ -21,6 +21,8 @@ export interface MonitorHost {
   nodes(): Iterable<Node>;
   node(nodeId: string): Node | undefined;
   connected(nodeId: string): boolean;
+  /** Drops the node's session (it reconnects and says hello when the link works again). */
+  dropSession(nodeId: string): void;
   send(nodeId: string, msg: ServerMessage): void;
   setNodeStatus(node: Node, status: NodeStatus, reason: string | null): Promise<void>;
   allocsOn(nodeId: string): Allocation[];
@@ -160,6 +162,9 @@ export class NodeMonitor {
     const node = this.host.node(nodeId);
     if (!node || (node.status !== "ready" && node.status !== "initializing")) return;
     if (this.host.connected(nodeId) && reason === "session closed") return;
+    // A session that went silent is dropped: when the link heals the agent reconnects and its
+    // hello reports the truth about its allocations.
+    if (this.host.connected(nodeId)) this.host.dropSession(nodeId);
     const now = this.host.clock.now();
     this.health.markSuspect(nodeId, now);
     await this.host.setNodeStatus(node, "suspect", reason);

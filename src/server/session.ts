@@ -7,4 +7,6 @@ export interface AgentSession {
   readonly remoteAddress: string | undefined;
   send(message: ServerMessage): void;
   close(code: number, reason: string): void;
+  /** Drops the connection at once (no closing handshake: the link may be black-holed). */
+  terminate(): void;
 }

@@ -23,6 +23,10 @@ class WsSession implements AgentSession {
   close(code: number, reason: string): void {
     this.ws.close(code, reason);
   }
+
+  terminate(): void {
+    this.ws.terminate();
+  }
 }
 
 function bearer(req: IncomingMessage): string | undefined {

@@ -97,9 +97,12 @@ export class HealthTracker {
     const since = this.suspectSince.get(nodeId) ?? now;
     const fresh = this.freshReports(nodeId, witnesses, since);
     if (fresh.some((r) => r.ok)) return "disconnected";
-    const allAnswered = witnesses.length > 0 && fresh.length === witnesses.length;
-    const timedOut = now - since > this.opts.witnessTimeoutMs && fresh.length > 0;
-    if (allAnswered || timedOut) return "down";
+    if (witnesses.length > 0) {
+      if (fresh.length === witnesses.length) return "down";
+      if (now - since <= this.opts.witnessTimeoutMs) return "wait";
+      // Those that answered in time all failed; if none answered, judge as without witnesses.
+      if (fresh.length > 0) return "down";
+    }
     return this.silenceMs(nodeId, now) > this.opts.graceMs ? "down" : "wait";
   }
 
