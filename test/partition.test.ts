@@ -150,7 +150,7 @@ describe("partitions: tell a cut link from a dead node, restart nothing when it 
       const live = list.filter(
         (a) => a.desiredStatus === "run" && (a.status === "running" || a.status === "pending"),
       );
-      return live.length === 1 && live[0]?.id === original?.id && live[0].status === "running"
+      return live.length === 1 && live[0]?.id === original?.id && live[0]?.status === "running"
         ? list
         : undefined;
     });

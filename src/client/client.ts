@@ -96,6 +96,18 @@ export class BrinkClient {
     return this.json("GET", `/v1/nodes/${encodeURIComponent(idOrName)}`);
   }
 
+  setEligibility(idOrName: string, eligible: boolean): Promise<NodeView> {
+    return this.json("POST", `/v1/nodes/${encodeURIComponent(idOrName)}/eligibility`, {
+      json: { eligible },
+    });
+  }
+
+  drainNode(idOrName: string, deadline: string): Promise<NodeView> {
+    return this.json("POST", `/v1/nodes/${encodeURIComponent(idOrName)}/drain`, {
+      json: { deadline },
+    });
+  }
+
   /** Submits a job: a parsed object (sent as JSON) or YAML/JSON text (sent as YAML). */
   submitJob(spec: unknown): Promise<SubmittedJob> {
     return this.json(

@@ -224,6 +224,8 @@ export const jobSpecSchema = z
     distinctHosts: z.boolean().default(false),
     scheduling: schedulingSchema.prefault({}),
     disconnect: disconnectSchema.prefault({}),
+    /** How many instances of the job may be moved at once (drains). */
+    update: z.strictObject({ maxParallel: z.int().min(1).max(1000).default(1) }).prefault({}),
     /** Defaults depend on the job type, see `defaultReschedule`. */
     reschedule: rescheduleSchema.partial().optional(),
     tasks: z.array(taskSchema).min(1, "a job needs at least one task"),

@@ -54,6 +54,8 @@ export interface Node {
   peerAddr?: string | null;
   /** When the status last changed (ISO). */
   statusSince?: string;
+  /** Set while a drain moves the node's allocations away. */
+  drain?: { startedAt: string; deadline: string } | null;
 }
 
 /** A node as the API returns it: the node plus what is allocated on it. */

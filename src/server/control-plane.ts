@@ -24,6 +24,7 @@ import { usageByNode } from "../scheduler/snapshot.js";
 import type { Store, TokenRecord } from "../store/index.js";
 import { EvalBroker, makeEvaluation } from "./broker.js";
 import type { ServerConfig } from "./config.js";
+import { drainStep } from "./drainer.js";
 import { LogsRelay } from "./logs-relay.js";
 import type { ServerMetrics } from "./metrics.js";
 import { Mutex } from "./mutex.js";
@@ -64,6 +65,7 @@ export class ControlPlane {
   private state = new ClusterState();
   private worker: Promise<void> | null = null;
   private stopped = false;
+  private drainTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: ControlPlaneDeps) {
     this.monitor = new NodeMonitor(this.monitorHost(), {
@@ -130,12 +132,20 @@ export class ControlPlane {
     for (const job of this.state.jobs.values()) this.enqueue(job.id, "node-update");
     this.worker = this.runWorker();
     this.monitor.start();
+    this.drainTimer = setInterval(
+      () =>
+        void this.mutex
+          .run(() => this.checkDrains())
+          .catch((err: unknown) => this.deps.logger.error({ err }, "drain step failed")),
+      500,
+    );
     this.refreshGauges();
   }
 
   async close(): Promise<void> {
     this.stopped = true;
     this.monitor.stop();
+    if (this.drainTimer) clearInterval(this.drainTimer);
     for (const f of this.followUps.values()) clearTimeout(f.timer);
     this.broker.close();
     this.logs.cancelAll();
@@ -377,6 +387,72 @@ export class ControlPlane {
   }
 
   // ---- nodes and sessions -----------------------------------------------------------------
+
+  /** Takes a node out of (or back into) placement; its current work stays. */
+  setEligibility(idOrName: string, eligible: boolean): Promise<NodeView> {
+    return this.mutex.run(async () => {
+      const node = this.getNode(idOrName);
+      const next: Node = { ...node, eligible, drain: eligible ? null : (node.drain ?? null) };
+      delete (next as Partial<NodeView>).allocated;
+      await this.deps.store.putNode(next);
+      this.state.putNode(next);
+      if (eligible) this.kickBlocked();
+      this.deps.logger.info({ node: node.name, eligible }, "node eligibility changed");
+      return this.nodeView(next);
+    });
+  }
+
+  /** Starts draining: the node takes no new work and its work moves away before `deadlineMs`. */
+  drainNode(idOrName: string, deadlineMs: number): Promise<NodeView> {
+    return this.mutex.run(async () => {
+      const node = this.getNode(idOrName);
+      const nowMs = this.deps.clock.now();
+      const drain = {
+        startedAt: new Date(nowMs).toISOString(),
+        deadline: new Date(nowMs + deadlineMs).toISOString(),
+      };
+      const next: Node = { ...node, eligible: false, drain };
+      delete (next as Partial<NodeView>).allocated;
+      await this.deps.store.putNode(next);
+      this.state.putNode(next);
+      this.deps.logger.info({ node: node.name, deadline: drain.deadline }, "drain started");
+      await this.checkDrains();
+      return this.nodeView(next);
+    });
+  }
+
+  private async checkDrains(): Promise<void> {
+    const nowMs = this.deps.clock.now();
+    for (const node of [...this.state.nodes.values()]) {
+      if (!node.drain) continue;
+      const step = drainStep(
+        node,
+        nowMs,
+        this.state.allocsOnNode(node.id),
+        (jobId) => this.state.allocsOfJob(jobId),
+        (jobId) => this.state.jobs.get(jobId),
+      );
+      if (step.done) {
+        const next = { ...node, drain: null };
+        await this.deps.store.putNode(next);
+        this.state.putNode(next);
+        this.deps.logger.info({ node: node.name }, "drain complete");
+        continue;
+      }
+      if (step.stop.length === 0) continue;
+      const now = this.now();
+      const stopped = step.stop.map(({ alloc, reason }) => ({
+        ...alloc,
+        desiredStatus: "stop" as const,
+        reasons: [...alloc.reasons, reason],
+        updatedAt: now,
+      }));
+      await this.deps.store.putAllocations(stopped);
+      for (const a of stopped) this.state.putAlloc(a);
+      this.pushAllocs(node.id);
+      for (const jobId of new Set(stopped.map((a) => a.jobId))) this.enqueue(jobId, "node-update");
+    }
+  }
 
   /** A node joins with the join token: it gets (or re-gets) its identity and a node credential. */
   joinNode(req: JoinRequest): Promise<{ node: Node; token: string }> {

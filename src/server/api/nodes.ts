@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { BrinkError } from "../../model/index.js";
+import { BrinkError, parseDuration } from "../../model/index.js";
 import type { ControlPlane } from "../control-plane.js";
 import { fingerprintSchema } from "../gateway/parse-message.js";
 import { assertActsFor } from "./auth.js";
@@ -31,6 +31,29 @@ export function nodeRoutes(app: FastifyInstance, cp: ControlPlane): void {
   });
 
   app.get("/v1/nodes", async () => cp.listNodes());
+
+  app.post<{ Params: { id: string } }>("/v1/nodes/:id/eligibility", async (req) => {
+    const body = parseBody(
+      z.strictObject({ eligible: z.boolean() }),
+      req.body,
+      "BAD_REQUEST",
+      "eligibility request",
+    );
+    return cp.setEligibility(req.params.id, body.eligible);
+  });
+
+  app.post<{ Params: { id: string } }>("/v1/nodes/:id/drain", async (req) => {
+    const schema = z.strictObject({ deadline: z.union([z.number(), z.string()]).default("1h") });
+    const body = parseBody(schema, req.body ?? {}, "BAD_REQUEST", "drain request");
+    const ms = parseDuration(body.deadline);
+    if (ms === undefined || ms <= 0) {
+      throw new BrinkError(
+        "BAD_REQUEST",
+        `deadline "${body.deadline}" is not a positive duration like "5m"`,
+      );
+    }
+    return cp.drainNode(req.params.id, ms);
+  });
 
   app.get<{ Params: { id: string } }>(
     "/v1/nodes/:id",

@@ -11,6 +11,15 @@ const ROUTES: Record<string, Record<string, Op>> = {
   },
   "/v1/nodes": { get: { summary: "List nodes" } },
   "/v1/nodes/{id}": { get: { summary: "One node by id or name (admin, or that node's token)" } },
+  "/v1/nodes/{id}/eligibility": {
+    post: { summary: "Body {eligible}: take the node out of placement (or back); its work stays" },
+  },
+  "/v1/nodes/{id}/drain": {
+    post: {
+      summary:
+        "Body {deadline}: stop placing on the node and move its work away before the deadline",
+    },
+  },
   "/v1/jobs": {
     get: { summary: "List jobs" },
     post: {

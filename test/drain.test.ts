@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  killStrays,
+  type Proc,
+  removeDir,
+  startAgent,
+  startServer,
+  stop,
+  type TestServer,
+  tempDir,
+  waitFor,
+} from "./harness.js";
+
+describe("drain and eligibility", () => {
+  let dir: string;
+  let server: TestServer;
+  const agents: Proc[] = [];
+
+  beforeAll(async () => {
+    dir = tempDir("drain");
+    server = await startServer(`${dir}/server`);
+    for (const name of ["d1", "d2"])
+      agents.push(startAgent(server, name, dir, ["--peer-listen", "127.0.0.1:0"]));
+    await waitFor(
+      "2 ready nodes",
+      async () =>
+        (await server.admin.listNodes()).filter((n) => n.status === "ready").length === 2 ||
+        undefined,
+    );
+  });
+
+  afterAll(async () => {
+    await Promise.all(agents.map((a) => stop(a)));
+    if (server) await stop(server.proc);
+    killStrays(dir);
+    removeDir(dir);
+  });
+
+  it("an ineligible node takes no new work but keeps its own", async () => {
+    await server.admin.setEligibility("d2", false);
+    await server.admin.submitJob({
+      name: "web",
+      update: { maxParallel: 1 },
+      tasks: [
+        {
+          name: "w",
+          count: 3,
+          driver: "exec",
+          config: { command: "/bin/sh", args: ["-c", "exec sleep 600"] },
+          resources: { cpu: 10, memory: 16 },
+        },
+      ],
+    });
+    const d1 = await server.admin.getNode("d1");
+    await waitFor("3 running on d1", async () => {
+      const list = await server.admin.jobAllocations("web");
+      return (
+        list.filter((a) => a.status === "running" && a.nodeId === d1.id).length === 3 || undefined
+      );
+    });
+    await server.admin.setEligibility("d2", true);
+  });
+
+  it("a drain moves service instances away one at a time and ends", async () => {
+    const d1 = await server.admin.drainNode("d1", "2m");
+    expect(d1.eligible).toBe(false);
+    expect(d1.drain?.deadline).toBeTruthy();
+    let maxInFlight = 0;
+    const final = await waitFor("all moved to d2", async () => {
+      const list = await server.admin.jobAllocations("web");
+      const inFlight = list.filter(
+        (a) =>
+          (a.desiredStatus === "stop" && a.status === "running") ||
+          (a.desiredStatus === "run" && a.status === "pending"),
+      ).length;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      const running = list.filter((a) => a.desiredStatus === "run" && a.status === "running");
+      return running.length === 3 && running.every((a) => a.nodeId !== d1.id) ? list : undefined;
+    });
+    expect(final.filter((a) => a.nodeId === d1.id).every((a) => a.status === "stopped")).toBe(true);
+    expect(maxInFlight).toBeLessThanOrEqual(2);
+    await waitFor(
+      "drain complete",
+      async () => (await server.admin.getNode("d1")).drain === null || undefined,
+    );
+  });
+});
