@@ -24,9 +24,31 @@ export interface StartRequest {
   memoryMiB: number;
 }
 
+/**
+ * Identifies a task's process across agent restarts; the agent persists it per allocation
+ * (`allocs/<id>/task.json`) and hands it back to `Driver.adopt` when it starts again.
+ */
+export interface TaskRecord {
+  pid: number;
+  /** Start time in clock ticks after boot (/proc/<pid>/stat field 22): a reused pid differs. */
+  startTime: number;
+  /** /proc/sys/kernel/random/boot_id when the task started: after a reboot nothing matches. */
+  bootId: string;
+}
+
+/** A task to find again after an agent restart. */
+export interface AdoptRequest {
+  allocId: string;
+  dir: string;
+  memoryMiB: number;
+  record: TaskRecord;
+}
+
 /** A running task. `wait` and `stop` never reject. */
 export interface TaskHandle {
   readonly pid: number;
+  /** What the agent persists to adopt the task later; undefined when it cannot be adopted. */
+  readonly record?: TaskRecord | undefined;
   wait(): Promise<ExitResult>;
   /** Asks the task to stop (SIGTERM), kills it after `killTimeoutMs`, resolves with how it ended. */
   stop(killTimeoutMs: number): Promise<ExitResult>;
@@ -38,4 +60,10 @@ export interface Driver {
   available(): Promise<boolean>;
   /** Starts a task; rejects with a clear Error when the config is invalid or the task cannot start. */
   start(req: StartRequest): Promise<TaskHandle>;
+  /**
+   * Takes over a task a previous agent process started and left running: a handle when the
+   * recorded process still exists (same pid, start time and boot), undefined when it is gone.
+   * The exit code of an adopted task is unknowable; `wait` reports it with a reason.
+   */
+  adopt?(req: AdoptRequest): Promise<TaskHandle | undefined>;
 }

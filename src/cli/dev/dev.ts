@@ -90,6 +90,7 @@ export async function runDev(opts: DevOptions): Promise<void> {
       a.site,
       "--data-dir",
       join(dataDir, "agents", a.name),
+      "--stop-tasks-on-exit",
     ];
     for (const l of a.labels) args.push("--label", l);
     children.push(spawnBrink(a.name, args, join(logs, `${a.name}.log`)));

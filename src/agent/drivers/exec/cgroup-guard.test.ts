@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cgroupMemoryUsable } from "./cgroup-detect.js";
-import { oomKills, startCgroupGuard } from "./cgroup-guard.js";
+import { attachCgroupGuard, oomKills, startCgroupGuard } from "./cgroup-guard.js";
 
 let root: string;
 
@@ -31,6 +31,14 @@ describe("startCgroupGuard (on a directory that mimics cgroupfs)", () => {
     await writeFile(join(dir, "memory.events"), "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n");
     expect(await oomKills(dir)).toBe(1);
     expect(await guard?.finish()).toBe("oom");
+  });
+
+  it("re-attaches to the cgroup of an adopted task that is still in it", async () => {
+    await startCgroupGuard(root, "a2", 4242, 1024);
+    expect(await attachCgroupGuard(root, "a2", 4243)).toBeUndefined();
+    expect(await attachCgroupGuard(root, "missing", 4242)).toBeUndefined();
+    const guard = await attachCgroupGuard(root, "a2", 4242);
+    expect(await guard?.finish()).toBeUndefined();
   });
 
   it("returns undefined when the cgroup cannot be created", async () => {

@@ -49,6 +49,16 @@ async function createCgroup(root: string, dir: string, limitBytes: number): Prom
   await bestEffort(writeFile(join(dir, "memory.swap.max"), "0"));
 }
 
+function guardOf(dir: string): MemoryGuard {
+  return {
+    finish: async () => {
+      const kills = await oomKills(dir).catch(() => 0);
+      await removeCgroup(dir);
+      return kills > 0 ? "oom" : undefined;
+    },
+  };
+}
+
 /**
  * Memory limit with cgroup v2: creates `<root>/brink/<allocId>`, writes `memory.max`, moves the
  * task into it. The kernel kills the task above the limit; `finish` reports that as "oom" and
@@ -69,11 +79,23 @@ export async function startCgroupGuard(
     await bestEffort(rmdir(dir));
     return undefined;
   }
-  return {
-    finish: async () => {
-      const kills = await oomKills(dir).catch(() => 0);
-      await removeCgroup(dir);
-      return kills > 0 ? "oom" : undefined;
-    },
-  };
+  return guardOf(dir);
+}
+
+/**
+ * Takes over the cgroup of a task started by a previous agent process (re-adoption): a guard
+ * when `<root>/brink/<allocId>` exists and holds `pid`, else undefined.
+ */
+export async function attachCgroupGuard(
+  root: string,
+  allocId: string,
+  pid: number,
+): Promise<MemoryGuard | undefined> {
+  const dir = join(root, BRINK_CGROUP, safeName(allocId));
+  try {
+    const procs = await readFile(join(dir, "cgroup.procs"), "utf8");
+    return procs.split(/\s+/).includes(String(pid)) ? guardOf(dir) : undefined;
+  } catch {
+    return undefined;
+  }
 }

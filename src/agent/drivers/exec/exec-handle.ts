@@ -1,4 +1,4 @@
-import type { ExitResult, TaskHandle } from "../driver.js";
+import type { ExitResult, TaskHandle, TaskRecord } from "../driver.js";
 import type { MemoryGuard } from "./memory-guard.js";
 import { signalGroup, waitGroupGone } from "./process-group.js";
 import type { ProcessExit, SpawnedTask } from "./spawn-task.js";
@@ -19,12 +19,14 @@ async function settle(pid: number, exit: ProcessExit, guard: MemoryGuard): Promi
 /** A running exec task: one process group led by `pid`. */
 export class ExecHandle implements TaskHandle {
   readonly pid: number;
+  readonly record: TaskRecord | undefined;
   private readonly result: Promise<ExitResult>;
   private exited = false;
   private stopping: Promise<ExitResult> | undefined;
 
-  constructor(task: SpawnedTask, guard: MemoryGuard) {
+  constructor(task: SpawnedTask, guard: MemoryGuard, record?: TaskRecord) {
     this.pid = task.pid;
+    this.record = record;
     this.result = task.exit.then((exit) => {
       this.exited = true;
       return settle(task.pid, exit, guard);

@@ -1,4 +1,4 @@
-import { startCgroupGuard } from "./cgroup-guard.js";
+import { attachCgroupGuard, startCgroupGuard } from "./cgroup-guard.js";
 import { startRssGuard } from "./rss-guard.js";
 
 const MIB = 1024 * 1024;
@@ -33,5 +33,19 @@ export async function startMemoryGuard(opts: MemoryGuardOptions): Promise<Memory
     const guard = await startCgroupGuard(opts.cgroupRoot, opts.allocId, opts.pid, limitBytes);
     if (guard) return guard;
   }
+  return startRssGuard({ pgid: opts.pid, limitBytes, intervalMs: opts.sampleIntervalMs });
+}
+
+/**
+ * The memory limit of a re-adopted task: its existing cgroup when it is still in one, else the
+ * RSS watchdog on its process group. Never throws.
+ */
+export async function attachMemoryGuard(opts: MemoryGuardOptions): Promise<MemoryGuard> {
+  if (!(opts.memoryMiB > 0)) return NO_GUARD;
+  if (opts.cgroupRoot !== null) {
+    const guard = await attachCgroupGuard(opts.cgroupRoot, opts.allocId, opts.pid);
+    if (guard) return guard;
+  }
+  const limitBytes = Math.floor(opts.memoryMiB * MIB);
   return startRssGuard({ pgid: opts.pid, limitBytes, intervalMs: opts.sampleIntervalMs });
 }

@@ -30,7 +30,8 @@ export function describeSpawnError(command: string, err: NodeJS.ErrnoException):
 }
 
 /**
- * Spawns the task in its own process group. Rejects with a clear Error when it cannot start
+ * Spawns the task in its own process group, detached from the agent (an agent that exits or is
+ * upgraded leaves it running). Rejects with a clear Error when it cannot start
  * (missing command, not executable) instead of emitting an error event later.
  */
 export async function spawnTask(opts: SpawnOptions): Promise<SpawnedTask> {
@@ -46,5 +47,7 @@ export async function spawnTask(opts: SpawnOptions): Promise<SpawnedTask> {
     child.once("exit", (exitCode, signal) => resolve({ exitCode, signal })),
   );
   if (child.pid === undefined) throw new Error(describeSpawnError(opts.command, await failed));
+  // The task must outlive the agent: no pipes to it, and it does not keep the agent's loop alive.
+  child.unref();
   return { pid: child.pid, exit };
 }
