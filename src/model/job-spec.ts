@@ -165,6 +165,8 @@ export const restartSchema = z.strictObject({
   attempts: z.int().min(0).max(1000).default(2),
   delay: duration.default(1000),
   mode: z.enum(["fail", "delay"]).default("fail"),
+  /** Cap of the restart delay, which doubles with each consecutive failure. */
+  maxDelay: duration.optional(),
 });
 
 export const execConfigSchema = z.strictObject({
