@@ -472,7 +472,7 @@ describe("scheduleJob properties", () => {
   });
 });
 
-// ---- known bugs (see the report; flip `it.fails` to `it` with the fix) ---------------------------
+// ---- regressions of bugs these tests found ------------------------------------------------------
 
 describe("scheduleJob regressions", () => {
   const spec = (count: number) => ({
@@ -488,10 +488,9 @@ describe("scheduleJob regressions", () => {
     ],
   });
 
-  // BUG: sameTask() compares the whole TaskSpec, `count` included, so a scale change reads as a
-  // task update: every running instance is stopped and replaced (docs/job-spec.md: "A smaller
-  // count stops the highest indexes"; unchanged instances are kept).
-  it.fails("changing only the count keeps the running instances", () => {
+  // Was: sameTask() compared the whole TaskSpec, `count` included, so scaling replaced every
+  // running instance.
+  it("changing only the count keeps the running instances", () => {
     const nodes = [testNode("a"), testNode("b")];
     const state = new Map<string, Allocation>();
     const first = scheduleJob({
@@ -519,9 +518,9 @@ describe("scheduleJob regressions", () => {
     }
   });
 
-  // BUG: nodeClass() joins labels as `k=v,k=v`, so {tier: "web,zone=a"} and {tier: "web",
-  // zone: "a"} share a class and the cached constraint result of one is reused for the other.
-  it.fails("label values containing separators do not share a node class", () => {
+  // Was: nodeClass() joined labels as `k=v,k=v`, so {tier: "web,zone=a"} and {tier: "web",
+  // zone: "a"} shared a class and its cached constraint result.
+  it("label values containing separators do not share a node class", () => {
     const good = testNode("good", { labels: { tier: "web", zone: "a" } });
     const bad = testNode("bad", { labels: { tier: "web,zone=a" } });
     const job = testJob({

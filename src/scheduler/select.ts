@@ -17,11 +17,11 @@ const classes = new WeakMap<Node, string>();
 export function nodeClass(node: Node): string {
   let key = classes.get(node);
   if (key === undefined) {
+    // JSON, not a joined string: a label value containing "," or "=" must not alias another class.
     const labels = Object.keys(node.labels)
       .sort()
-      .map((k) => `${k}=${node.labels[k]}`)
-      .join(",");
-    key = `${node.status}|${node.eligible}|${node.drivers.join(",")}|${labels}`;
+      .map((k) => [k, node.labels[k]]);
+    key = JSON.stringify([node.status, node.eligible, node.drivers, labels]);
     classes.set(node, key);
   }
   return key;

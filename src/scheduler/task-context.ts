@@ -4,9 +4,12 @@ export function taskResources(task: TaskSpec): Resources {
   return { cpu: task.resources.cpu, memory: task.resources.memory, disk: task.resources.disk ?? 0 };
 }
 
-/** Two task specs are the same when their canonical JSON is equal (then an update is in place). */
+/**
+ * Two task specs run the same program when they are equal apart from `count` (scaling keeps the
+ * running instances; any other change replaces them).
+ */
 export function sameTask(a: TaskSpec, b: TaskSpec): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return JSON.stringify({ ...a, count: 0 }) === JSON.stringify({ ...b, count: 0 });
 }
 
 /** `distinctHosts` of the task, else of the job. */
