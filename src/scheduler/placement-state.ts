@@ -7,6 +7,8 @@ import {
 } from "../model/index.js";
 import type { Snapshot } from "./snapshot.js";
 
+const NO_DEVICES: ReadonlySet<string> = new Set();
+
 function bump(map: Map<string, number>, key: string, by: number): void {
   const next = (map.get(key) ?? 0) + by;
   if (next === 0) map.delete(key);
@@ -23,13 +25,13 @@ export class PlacementState {
   private readonly devices = new Map<string, Set<string>>();
   /** Instances of this job per node, and per `task` + node. */
   private readonly jobOn = new Map<string, number>();
-  private readonly taskOn = new Map<string, number>();
+  private readonly taskOn = new Map<string, Map<string, number>>();
   /** Allocations evicted by this plan (so two placements never count the same victim twice). */
   readonly evicted = new Set<string>();
 
   constructor(readonly snapshot: Snapshot) {
-    this.used = new Map(snapshot.usage);
-    for (const [node, set] of snapshot.devices) this.devices.set(node, new Set(set));
+    // Copy on write: only nodes this plan touches get an entry of their own.
+    this.used = new Map();
   }
 
   /** Registers where the job's live instances already are. */
@@ -39,15 +41,29 @@ export class PlacementState {
 
   private count(task: string, nodeId: string, by: number): void {
     bump(this.jobOn, nodeId, by);
-    bump(this.taskOn, `${task}\u0000${nodeId}`, by);
+    let perNode = this.taskOn.get(task);
+    if (!perNode) {
+      perNode = new Map();
+      this.taskOn.set(task, perNode);
+    }
+    bump(perNode, nodeId, by);
   }
 
   usedOn(nodeId: string): Resources {
-    return this.used.get(nodeId) ?? ZERO_RESOURCES;
+    return this.used.get(nodeId) ?? this.snapshot.usage.get(nodeId) ?? ZERO_RESOURCES;
   }
 
   devicesUsedOn(nodeId: string): ReadonlySet<string> {
-    return this.devices.get(nodeId) ?? new Set();
+    return this.devices.get(nodeId) ?? this.snapshot.devices.get(nodeId) ?? NO_DEVICES;
+  }
+
+  private ownDevices(nodeId: string): Set<string> {
+    let set = this.devices.get(nodeId);
+    if (!set) {
+      set = new Set(this.snapshot.devices.get(nodeId) ?? []);
+      this.devices.set(nodeId, set);
+    }
+    return set;
   }
 
   jobCountOn(nodeId: string): number {
@@ -55,14 +71,15 @@ export class PlacementState {
   }
 
   taskCountOn(task: string, nodeId: string): number {
-    return this.taskOn.get(`${task}\u0000${nodeId}`) ?? 0;
+    return this.taskOn.get(task)?.get(nodeId) ?? 0;
   }
 
   take(a: Pick<Allocation, "task" | "resources" | "devices">, nodeId: string): void {
     this.used.set(nodeId, addResources(this.usedOn(nodeId), a.resources));
-    const set = this.devices.get(nodeId) ?? new Set<string>();
-    for (const d of a.devices) set.add(d);
-    this.devices.set(nodeId, set);
+    if (a.devices.length > 0) {
+      const set = this.ownDevices(nodeId);
+      for (const d of a.devices) set.add(d);
+    }
     this.count(a.task, nodeId, 1);
   }
 
@@ -73,8 +90,10 @@ export class PlacementState {
     ofThisJob: boolean,
   ): void {
     this.used.set(nodeId, subtractResources(this.usedOn(nodeId), a.resources));
-    const set = this.devices.get(nodeId);
-    for (const d of a.devices) set?.delete(d);
+    if (a.devices.length > 0) {
+      const set = this.ownDevices(nodeId);
+      for (const d of a.devices) set.delete(d);
+    }
     if (ofThisJob) this.count(a.task, nodeId, -1);
   }
 }

@@ -12,9 +12,9 @@ import type { Plan } from "./plan.js";
 import type { FeasibilityPlugin, PlacementContext, ScorePlugin } from "./plugin.js";
 import { freeGpus } from "./plugins/gpus/index.js";
 import { findPreemption } from "./preempt.js";
-import { seededRandom, seedFrom, shuffled } from "./random.js";
+import { seededRandom, seedFrom } from "./random.js";
 import { FEASIBILITY, PREEMPTIBLE_CHECKS, RANKERS } from "./registry.js";
-import { CandidateSource, type ClassCache, limitFor, selectNode } from "./select.js";
+import { CandidateSource, type ClassCache, classFilter, limitFor, selectNode } from "./select.js";
 import { holdsResources, type Snapshot } from "./snapshot.js";
 import { distinctHostsOf, sameTask, spreadKeys, taskResources } from "./task-context.js";
 import { workflowGate } from "./workflow-gate.js";
@@ -59,13 +59,16 @@ interface TaskRun {
   source: CandidateSource;
   cache: ClassCache;
   limit: number;
+  /** What the class checks dropped before the source (see `classFilter`). */
+  prefiltered: { dropped: number; reasons: ReadonlyMap<string, number> };
 }
 
 /** Builds the plan of one evaluation for one job. */
 class Scheduler {
   readonly plan: Plan;
   private readonly state: PlacementState;
-  private readonly order: Node[];
+  private readonly order: readonly Node[];
+  private readonly random: () => number;
   private readonly nodesById: Map<string, Node>;
   private readonly feasibility: readonly FeasibilityPlugin[];
   private readonly rankers: readonly ScorePlugin[];
@@ -90,7 +93,8 @@ class Scheduler {
       jobStatus: input.job.status,
     };
     this.state = new PlacementState(input.snapshot);
-    this.order = shuffled(input.snapshot.nodes, seededRandom(seedFrom(input.evalId)));
+    this.random = seededRandom(seedFrom(input.evalId));
+    this.order = input.snapshot.nodes;
     this.nodesById = new Map(input.snapshot.nodes.map((n) => [n.id, n]));
     this.feasibility = input.feasibility ?? FEASIBILITY;
     this.rankers = input.rankers ?? RANKERS;
@@ -189,7 +193,12 @@ class Scheduler {
     };
     const wide = affinities.length > 0 || spread.length > 0;
     const limit = this.input.limit ?? limitFor(nodes.length, wide);
-    return { task, ctx, source: new CandidateSource(nodes), cache: new Map(), limit };
+    // Class checks once per task: the source then walks only nodes that can take the task at all,
+    // so a tightly constrained job does not wade through the fleet for every instance.
+    const cache: ClassCache = new Map();
+    const { passed, dropped, reasons } = classFilter(ctx, nodes, this.feasibility, cache);
+    const source = new CandidateSource(passed, this.random);
+    return { task, ctx, source, cache, limit, prefiltered: { dropped, reasons } };
   }
 
   // ---- reconcile ------------------------------------------------------------------------------
@@ -339,6 +348,7 @@ class Scheduler {
       cache: run.cache,
       limit: run.limit,
       preemptible: PREEMPTIBLE_CHECKS,
+      prefiltered: run.prefiltered,
     });
     if (sel.node !== null) return this.commit(a, sel.node, sel.score);
     const preempted = this.tryPreempt(a, run, sel.preemptible);

@@ -81,22 +81,39 @@ export function scoreNode(
   return out;
 }
 
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
 /**
- * The candidate source: the nodes in a seeded random order, walked round-robin across the
- * placements of one task so successive placements look at different nodes first (Nomad's
- * static iterator). Random order spreads load and makes the limit below a fair sample.
+ * The candidate source: the nodes in a seeded pseudo-random order — position
+ * `(start + k·stride) mod n` with `stride` coprime to `n` visits every node exactly once — walked
+ * round-robin across the placements of one task so successive placements look at different nodes
+ * first (Nomad's static iterator). O(1) to set up, so an evaluation never shuffles the fleet;
+ * random order spreads load and makes the limit below a fair sample.
  */
 export class CandidateSource {
   private offset = 0;
+  private readonly start: number;
+  private readonly stride: number;
 
-  constructor(readonly nodes: readonly Node[]) {}
+  constructor(
+    readonly nodes: readonly Node[],
+    random: () => number = () => 0,
+  ) {
+    const n = Math.max(1, nodes.length);
+    this.start = Math.floor(random() * n);
+    let stride = 1 + Math.floor(random() * n);
+    while (n > 1 && gcd(stride % n || 1, n) !== 1) stride++;
+    this.stride = stride % n || 1;
+  }
 
   /** Visits nodes from the current offset; `visit` returns true to stop. */
   walk(visit: (node: Node) => boolean): void {
     const n = this.nodes.length;
     for (let i = 0; i < n; i++) {
-      const node = this.nodes[(this.offset + i) % n] as Node;
-      if (visit(node)) {
+      const pos = (this.start + (this.offset + i) * this.stride) % n;
+      if (visit(this.nodes[pos] as Node)) {
         this.offset = (this.offset + i + 1) % n;
         return;
       }
@@ -112,6 +129,28 @@ export interface SelectOptions {
   limit: number;
   /** Which usage checks preemption may lift (to collect `preemptible` nodes when nothing fits). */
   preemptible?: ReadonlySet<string>;
+  /**
+   * Set when the source holds only nodes that already passed the class checks: how many nodes
+   * those checks dropped, and why (added to the explanation when nothing fits).
+   */
+  prefiltered?: { dropped: number; reasons: ReadonlyMap<string, number> };
+}
+
+/** Splits nodes into those that pass the class-only checks and counts why the others do not. */
+export function classFilter(
+  ctx: PlacementContext,
+  nodes: readonly Node[],
+  feasibility: readonly FeasibilityPlugin[],
+  cache: ClassCache,
+): { passed: Node[]; dropped: number; reasons: Map<string, number> } {
+  const passed: Node[] = [];
+  const reasons = new Map<string, number>();
+  for (const node of nodes) {
+    const reason = classCheck(ctx, node, feasibility, cache);
+    if (reason === null) passed.push(node);
+    else reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  }
+  return { passed, dropped: nodes.length - passed.length, reasons };
 }
 
 /**
@@ -129,9 +168,10 @@ export function selectNode(
   let best: Node | null = null;
   let bestScore: Record<string, number> | null = null;
   let feasible = 0;
+  const classChecked = opts.prefiltered !== undefined;
   source.walk((node) => {
     tally.evaluated++;
-    const classReason = classCheck(ctx, node, opts.feasibility, opts.cache);
+    const classReason = classChecked ? null : classCheck(ctx, node, opts.feasibility, opts.cache);
     if (classReason !== null) {
       tally.add(classReason);
       return false;
@@ -149,6 +189,10 @@ export function selectNode(
     }
     return ++feasible >= opts.limit;
   });
+  if (best === null && opts.prefiltered) {
+    tally.evaluated += opts.prefiltered.dropped;
+    for (const [reason, n] of opts.prefiltered.reasons) tally.add(reason, n);
+  }
   return { node: best, score: bestScore, tally, preemptible };
 }
 

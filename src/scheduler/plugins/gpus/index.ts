@@ -2,8 +2,21 @@ import { type GpuInfo, type GpuRequest, gpuDeviceId, type Node } from "../../../
 import type { FeasibilityPlugin } from "../../plugin.js";
 
 /** The node's GPUs that satisfy the request's model pattern and memory, with their device ids. */
+const patterns = new Map<string, RegExp>();
+
+function pattern(source: string): RegExp {
+  let re = patterns.get(source);
+  if (!re) {
+    re = new RegExp(source, "i");
+    if (patterns.size > 1000) patterns.clear();
+    patterns.set(source, re);
+  }
+  return re;
+}
+
 export function matchingGpus(node: Node, req: GpuRequest): Array<{ id: string; gpu: GpuInfo }> {
-  const model = req.model === undefined ? undefined : new RegExp(req.model, "i");
+  if (node.gpus.length === 0) return [];
+  const model = req.model === undefined ? undefined : pattern(req.model);
   const out: Array<{ id: string; gpu: GpuInfo }> = [];
   node.gpus.forEach((gpu, i) => {
     if (model && !model.test(gpu.model)) return;
