@@ -1,27 +1,42 @@
 /**
- * Scheduler benchmark. Prints one JSON line per scenario with --json, a table otherwise:
+ * Scheduler benchmark; JSON lines with --json, readable tables otherwise.
  *   {"scenario":"throughput","nodes","placements","placementsPerSec","p99Micros","heapMB",...}
- *     — 50,000 placements through `scheduleJob` on 1,000 / 5,000 / 10,000 heterogeneous nodes,
- *       each plan applied to the live in-memory state before the next evaluation;
- *   {"scenario":"packing","policy","placements","cpuUtil","memUtil",...}
- *     — utilisation reached when filling a 500-node cluster with random task sizes until the
- *       first failure: Brink binpack (default) and spread against random, first-fit, worst-fit
- *       and best-fit loops.
+ *     50,000 placements through `scheduleJob` on 1,000 / 5,000 / 10,000 heterogeneous nodes
+ *     (jobs of 50–500 instances: plain, constrained, affinity, spread over brink/site, GPU), each
+ *     plan applied to the live in-memory state before the next evaluation.
+ *   {"scenario":"small-jobs",...}      then jobs of 1–10 instances on that filled cluster (the
+ *                                       fixed cost of one evaluation).
+ *   {"scenario":"snapshot-rebuild","nodes","allocs","millis"}
+ *                                       one `buildSnapshot` over the filled cluster, which the
+ *                                       server currently runs per evaluation (not in the rates).
+ *   {"scenario":"packing","policy","placements","cpuUtil","memUtil","util",...}
+ *     utilisation when filling 500 heterogeneous nodes with random task sizes until the first
+ *     failure: Brink binpack (default) and spread vs random, first-fit, worst-fit, best-fit.
  * Usage: npm run bench:scheduler -- [--json] [--nodes 1000,5000,10000] [--placements 50000]
- *        [--packing-nodes 500] [--trials 5] [--seed 1] [--only throughput|packing]
- * One process, one core; timings include applying each plan, not building jobs.
+ *        [--small-jobs 1000] [--packing-nodes 500] [--trials 5] [--seed 1]
+ *        [--only throughput|packing]
+ * One process, one core. Rates count scheduling and applying plans, not building the jobs.
  */
 import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { type PackingResult, runPacking } from "./scheduler/packing.js";
-import { runThroughput, type ThroughputResult } from "./scheduler/throughput.js";
+import { heapMB } from "./scheduler/stats.js";
+import {
+  type FilledCluster,
+  type RateResult,
+  type RebuildResult,
+  runSmallJobs,
+  runSnapshotRebuild,
+  runThroughput,
+} from "./scheduler/throughput.js";
 
 const { values } = parseArgs({
   options: {
     json: { type: "boolean", default: false },
     nodes: { type: "string", default: "1000,5000,10000" },
     placements: { type: "string", default: "50000" },
+    "small-jobs": { type: "string", default: "1000" },
     "packing-nodes": { type: "string", default: "500" },
     trials: { type: "string", default: "5" },
     seed: { type: "string", default: "1" },
@@ -31,65 +46,94 @@ const { values } = parseArgs({
 const seed = Number(values.seed);
 
 // heapMB is read after a full GC with the scenario's cluster and allocations still referenced:
-// the live heap the scheduler's state needs, not whatever garbage is pending.
+// the live heap the state and the scheduler need, not garbage waiting to be collected.
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
+const liveHeap = () => {
+  gc();
+  return heapMB();
+};
 
-function print(row: ThroughputResult | PackingResult): void {
+type Row = RateResult | RebuildResult | PackingResult;
+const rows: Row[] = [];
+function emit(row: Row): void {
   if (values.json) console.log(JSON.stringify(row));
-  else if (row.scenario === "throughput")
-    console.log(
-      [
-        `${row.nodes}`.padStart(6),
-        `${row.placements}`.padStart(10),
-        `${row.placementsPerSec}`.padStart(12),
-        `${row.p99Micros}`.padStart(10),
-        `${row.heapMB}`.padStart(8),
-        `${row.unplaced}`.padStart(9),
-        `${row.evals}`.padStart(6),
-      ].join(" "),
-    );
-  else
-    console.log(
-      [
-        row.policy.padEnd(14),
-        `${row.placements}`.padStart(10),
-        `${(row.cpuUtil * 100).toFixed(1)}%`.padStart(8),
-        `${(row.memUtil * 100).toFixed(1)}%`.padStart(8),
-        `${(row.util * 100).toFixed(1)}%`.padStart(8),
-      ].join(" "),
-    );
+  else rows.push(row);
 }
 
 function throughput(): void {
   const placements = Number(values.placements);
   // Warm the JIT on a small cluster so the first measured scenario is not penalised.
-  runThroughput(500, 5_000, seed + 1);
-  if (!values.json) {
-    console.log(`Throughput: ${placements} placements per cluster, one core`);
-    console.log(" nodes placements placements/s  p99 (µs)  heap MB  unplaced  evals");
-  }
+  runSmallJobs(runThroughput(500, 5_000, seed + 1), 200);
   for (const nodes of values.nodes.split(",").map(Number)) {
-    let run: ReturnType<typeof runThroughput> | undefined = runThroughput(nodes, placements, seed);
-    gc();
-    run.result.heapMB = Math.round((process.memoryUsage().heapUsed / 2 ** 20) * 10) / 10;
-    print(run.result);
-    run = undefined;
+    let filled: FilledCluster | undefined = runThroughput(nodes, placements, seed);
+    filled.result.heapMB = liveHeap();
+    emit(filled.result);
+    const small = runSmallJobs(filled, Number(values["small-jobs"]));
+    small.heapMB = liveHeap();
+    emit(small);
+    emit(runSnapshotRebuild(filled));
+    filled = undefined;
     gc();
   }
 }
 
 function packing(): void {
-  const nodes = Number(values["packing-nodes"]);
-  const trials = Number(values.trials);
-  if (!values.json) {
+  for (const row of runPacking(Number(values["packing-nodes"]), Number(values.trials), seed))
+    emit(row);
+}
+
+const cell = (v: unknown, w: number) => String(v).padStart(w);
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+function printTables(): void {
+  const rates = rows.filter(
+    (r): r is RateResult => r.scenario !== "snapshot-rebuild" && r.scenario !== "packing",
+  );
+  if (rates.length > 0) {
     console.log(
-      `\nPacking: ${nodes} nodes, fill until the first failure, mean of ${trials} trials`,
+      "scenario      nodes  placements  placements/s  p99 µs/placement  heap MB  unplaced  evals",
+    );
+    for (const r of rates)
+      console.log(
+        r.scenario.padEnd(11) +
+          [
+            cell(r.nodes, 7),
+            cell(r.placements, 11),
+            cell(r.placementsPerSec, 13),
+            cell(r.p99Micros, 17),
+            cell(r.heapMB, 8),
+            cell(r.unplaced, 9),
+            cell(r.evals, 6),
+          ].join(" "),
+      );
+  }
+  const rebuilds = rows.filter((r): r is RebuildResult => r.scenario === "snapshot-rebuild");
+  if (rebuilds.length > 0) {
+    console.log("\nbuildSnapshot (per evaluation in the server today)");
+    for (const r of rebuilds)
+      console.log(`${cell(r.nodes, 7)} nodes ${cell(r.allocs, 7)} allocs ${cell(r.millis, 8)} ms`);
+  }
+  const packs = rows.filter((r): r is PackingResult => r.scenario === "packing");
+  if (packs.length > 0) {
+    const first = packs[0] as PackingResult;
+    console.log(
+      `\npacking: ${first.nodes} nodes, random sizes until the first failure, mean of ${first.trials} trials`,
     );
     console.log("policy          placements  cpuUtil  memUtil     util");
+    for (const r of packs)
+      console.log(
+        r.policy.padEnd(14) +
+          [
+            cell(r.placements, 11),
+            cell(pct(r.cpuUtil), 8),
+            cell(pct(r.memUtil), 8),
+            cell(pct(r.util), 8),
+          ].join(" "),
+      );
   }
-  for (const row of runPacking(nodes, trials, seed)) print(row);
 }
 
 if (values.only !== "packing") throughput();
 if (values.only !== "throughput") packing();
+if (!values.json) printTables();

@@ -2,7 +2,7 @@
 export function weightedQuantile(
   samples: ReadonlyArray<{ value: number; weight: number }>,
   q: number,
-) {
+): number {
   const sorted = samples.filter((s) => s.weight > 0).sort((a, b) => a.value - b.value);
   const total = sorted.reduce((t, s) => t + s.weight, 0);
   let seen = 0;
