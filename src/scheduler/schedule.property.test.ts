@@ -542,4 +542,30 @@ describe("scheduleJob regressions", () => {
       expect(plan.place.filter((a) => a.nodeId === bad.id)).toEqual([]);
     }
   });
+
+  // Guard for a speed-up: leaving unique labels (brink/hostname) out of the node class must not
+  // let a constraint on them be answered once per class.
+  it("honours a constraint on a unique label on every node of an otherwise equal class", () => {
+    const nodes = ["a", "b", "c", "d"].map((n) =>
+      testNode(n, { labels: { "brink/site": "site-a", "brink/hostname": n } }),
+    );
+    const job = testJob({
+      name: "pinned",
+      constraints: [{ key: "brink/hostname", op: "=", value: "c" }],
+      tasks: [
+        { name: "t", driver: "exec", config: { command: "/bin/true" }, count: 3, resources: {} },
+      ],
+    });
+    for (const evalId of ["e1", "e2", "e3", "e4"]) {
+      const plan = scheduleJob({
+        job,
+        allocs: [],
+        snapshot: buildSnapshot(nodes, []),
+        evalId,
+        now: NOW,
+        newId: sequence(evalId),
+      });
+      expect(plan.place.map((a) => a.nodeId)).toEqual(["node-c", "node-c", "node-c"]);
+    }
+  });
 });
