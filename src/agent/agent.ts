@@ -5,6 +5,7 @@ import type { AgentMessage, ServerMessage } from "../model/index.js";
 import { AllocManager } from "./alloc-manager.js";
 import type { AgentConfig } from "./config.js";
 import { loadCredential, type NodeCredential, saveCredential } from "./credentials.js";
+import { DesiredState } from "./desired-state.js";
 import { createDriverRegistry } from "./drivers/registry.js";
 import { fingerprint } from "./fingerprint/index.js";
 import { SocketInUseError, startLocalApi } from "./local-api/server.js";
@@ -96,12 +97,14 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
   const drivers = driverRegistry(config);
   const local = new LocalState(config.dataDir);
   let session: AgentSessionClient | null = null;
+  // Reports are numbered and acknowledged; after a reconnect the hello re-reports every status.
+  let reportSeq = 0;
   const manager = new AllocManager({
     dataDir: config.dataDir,
     nodeId: () => cred.nodeId,
     drivers,
     logger,
-    report: (report) => session?.send({ type: "alloc-status", report }),
+    report: (report) => session?.send({ type: "alloc-status", report, seq: ++reportSeq }),
   });
   // Edge autonomy: serve local operators, then resume from local state without the server.
   const localApi = await startLocalApi(localApiSocket(config.dataDir), manager, logger).catch(
@@ -109,21 +112,33 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
       throw err instanceof SocketInUseError ? new AgentFatalError(err.message) : err;
     },
   );
-  await manager.restore(await local.load());
+  const restored = await local.load();
+  const desired = new DesiredState(restored, await local.loadSync());
+  await manager.restore(restored);
   const peering = await startPeering(config.peerListen, () => cred.nodeId, logger);
   const hello = async (): Promise<AgentMessage> => ({
     type: "hello",
     fingerprint: await fingerprint({ dataDir: config.dataDir, drivers }),
     allocs: manager.reports(),
     peer: peering.advertised,
+    ...(desired.at ? { sync: desired.at } : {}),
   });
   const onMessage = (msg: ServerMessage) => {
     if (peering.onMessage(msg, (m) => session?.send(m))) return;
     if (msg.type === "allocs") {
-      manager.reconcile(msg.allocs);
-      void local
-        .save(msg.allocs)
-        .catch((err: unknown) => logger.error({ err }, "saving local state failed"));
+      const outcome = desired.apply(msg);
+      if (outcome === "resync") {
+        session?.send({ type: "resync" });
+        return;
+      }
+      if (outcome === "applied") {
+        const list = desired.list();
+        manager.reconcile(list);
+        void local
+          .save(list, desired.at)
+          .catch((err: unknown) => logger.error({ err }, "saving local state failed"));
+      }
+      session?.send({ type: "ack", epoch: msg.epoch, seq: msg.seq });
     } else if (msg.type === "logs") {
       manager
         .readLog(msg.allocId, msg.stream, msg.tailBytes)

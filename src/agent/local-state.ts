@@ -1,6 +1,6 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { AgentAlloc, AllocReport } from "../model/index.js";
+import type { AgentAlloc, AllocReport, SyncPoint } from "../model/index.js";
 import { writeFileAtomic } from "./atomic-file.js";
 import type { TaskRecord } from "./drivers/driver.js";
 
@@ -90,8 +90,18 @@ export class LocalState {
     return parsed.allocs.filter((a): a is AgentAlloc => isObject(a) && isSafeAllocId(a.id));
   }
 
-  save(allocs: AgentAlloc[]): Promise<void> {
-    return this.serial(this.path, () => writeFileAtomic(this.path, JSON.stringify({ allocs })));
+  /** The last desired-state message applied (so a restarted agent can resume its session). */
+  async loadSync(): Promise<SyncPoint | undefined> {
+    const parsed = await readJson(this.path);
+    if (!isObject(parsed) || !isObject(parsed.sync)) return undefined;
+    const { epoch, seq } = parsed.sync;
+    return typeof epoch === "string" && typeof seq === "number" ? { epoch, seq } : undefined;
+  }
+
+  save(allocs: AgentAlloc[], sync?: SyncPoint): Promise<void> {
+    return this.serial(this.path, () =>
+      writeFileAtomic(this.path, JSON.stringify({ allocs, sync })),
+    );
   }
 
   async loadTask(allocId: string): Promise<StoredTask | undefined> {

@@ -30,11 +30,18 @@ export type AgentMessage =
       allocs: AllocReport[];
       /** Where site peers can probe this node (host null = the address the server sees). */
       peer?: { host: string | null; port: number };
+      /** The last desired-state message applied (its server epoch and sequence number). */
+      sync?: SyncPoint;
     }
+  /** Acknowledges a desired-state message (`seq`) after applying it. */
+  | { type: "ack"; epoch: string; seq: number }
+  /** The agent cannot apply a delta (it missed one): send the full desired set. */
+  | { type: "resync" }
   /** `peers`: the latest probe of each site peer (witness reports). */
   | { type: "heartbeat"; peers?: Record<string, PeerReport> }
   | { type: "probe-result"; requestId: string; nodeId: string; ok: boolean; rttMs: number | null }
-  | { type: "alloc-status"; report: AllocReport }
+  /** `seq` numbers the agent's reports; the server acknowledges each with `report-ack`. */
+  | { type: "alloc-status"; report: AllocReport; seq?: number }
   | { type: "logs-result"; requestId: string; ok: true; data: string }
   | { type: "logs-result"; requestId: string; ok: false; error: string };
 
@@ -51,14 +58,34 @@ export interface PeerTarget {
   addr: string;
 }
 
+/** Position in a node's stream of desired-state messages: the server's epoch (one per server start) and the message number. */
+export interface SyncPoint {
+  epoch: string;
+  seq: number;
+}
+
 export type ServerMessage =
   /** The other nodes of this node's site, to probe (witnessing). */
   | { type: "peers"; peers: PeerTarget[] }
   /** Probe this peer now and answer with `probe-result` (the server lost it). */
   | { type: "probe"; requestId: string; nodeId: string; addr: string }
   | { type: "welcome"; nodeId: string; heartbeatIntervalMs: number }
-  /** The complete set of allocations the node must run or stop; anything else it stops. */
-  | { type: "allocs"; allocs: AgentAlloc[] }
+  /**
+   * Desired state, numbered. `full`: the complete set of allocations the node must run or stop
+   * (anything else it stops). Otherwise a delta on top of message `seq - 1`: allocations to add
+   * or replace (`allocs`) and ids no longer wanted (`remove`); an agent that did not apply
+   * `seq - 1` asks for `resync`.
+   */
+  | {
+      type: "allocs";
+      epoch: string;
+      seq: number;
+      full: boolean;
+      allocs: AgentAlloc[];
+      remove: string[];
+    }
+  /** Acknowledges the agent's report number `seq`. */
+  | { type: "report-ack"; seq: number }
   | {
       type: "logs";
       requestId: string;

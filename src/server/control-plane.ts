@@ -18,6 +18,7 @@ import {
   type NodeView,
   newId,
   type PeerReport,
+  type SyncPoint,
 } from "../model/index.js";
 import { buildSnapshot, type Plan, planAllocations, scheduleJob } from "../scheduler/index.js";
 import { usageByNode } from "../scheduler/snapshot.js";
@@ -25,6 +26,7 @@ import type { Store, TokenRecord } from "../store/index.js";
 import { EvalBroker, makeEvaluation } from "./broker.js";
 import type { ServerConfig } from "./config.js";
 import { drainStep } from "./drainer.js";
+import { NodeSync } from "./gateway/node-sync.js";
 import { LogsRelay } from "./logs-relay.js";
 import type { ServerMetrics } from "./metrics.js";
 import { Mutex } from "./mutex.js";
@@ -58,6 +60,8 @@ export class ControlPlane {
   readonly broker = new EvalBroker();
   readonly logs = new LogsRelay();
   private readonly mutex = new Mutex();
+  /** Numbered desired-state sync with each agent (one epoch per server start). */
+  private readonly sync = new NodeSync(newId());
   private readonly sessions = new Map<string, AgentSession>();
   readonly monitor: NodeMonitor;
   private readonly tokenCache = new Map<string, TokenRecord>();
@@ -533,10 +537,12 @@ export class ControlPlane {
     reports: AllocReport[],
     peer: { host: string | null; port: number } | undefined,
     remoteAddress: string | undefined,
+    sync?: SyncPoint,
   ): Promise<void> {
     return this.mutex.run(async () => {
       const node = this.state.nodes.get(nodeId);
       if (!node) return;
+      this.sync.resume(nodeId, sync);
       const now = this.now();
       const peerHost = peer?.host ?? remoteAddress?.replace(/^::ffff:/, "") ?? null;
       const updated: Node = {
@@ -593,6 +599,14 @@ export class ControlPlane {
     this.deps.metrics.heartbeats.inc();
     const node = this.state.nodes.get(nodeId);
     if (node) this.state.putNode({ ...node, lastHeartbeat: this.now() });
+  }
+
+  /** The agent missed a desired-state message: send it the full set. */
+  resync(nodeId: string): Promise<void> {
+    return this.mutex.run(async () => {
+      this.sync.reset(nodeId);
+      this.pushAllocs(nodeId);
+    });
   }
 
   probeResult(witnessId: string, target: string, report: PeerReport): void {
@@ -736,7 +750,8 @@ export class ControlPlane {
         resources: a.resources,
       });
     }
-    session.send({ type: "allocs", allocs });
+    const msg = this.sync.next(nodeId, allocs);
+    if (msg) session.send(msg);
   }
 
   private refreshGauges(): void {

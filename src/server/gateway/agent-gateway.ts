@@ -96,13 +96,26 @@ export class AgentGateway {
     const nodeId = session.nodeId;
     switch (msg.type) {
       case "hello":
-        return this.cp.hello(nodeId, msg.fingerprint, msg.allocs, msg.peer, session.remoteAddress);
+        return this.cp.hello(
+          nodeId,
+          msg.fingerprint,
+          msg.allocs,
+          msg.peer,
+          session.remoteAddress,
+          msg.sync,
+        );
       case "heartbeat":
         return this.cp.heartbeat(nodeId, msg.peers);
       case "probe-result":
         return this.cp.probeResult(nodeId, msg.nodeId, { ok: msg.ok, rttMs: msg.rttMs });
       case "alloc-status":
-        return this.cp.allocReport(nodeId, msg.report);
+        await this.cp.allocReport(nodeId, msg.report);
+        if (msg.seq !== undefined) session.send({ type: "report-ack", seq: msg.seq });
+        return;
+      case "ack":
+        return;
+      case "resync":
+        return this.cp.resync(nodeId);
       case "logs-result":
         return this.cp.logs.answer(msg.requestId, msg);
     }

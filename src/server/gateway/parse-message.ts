@@ -31,6 +31,7 @@ const message = z.discriminatedUnion("type", [
     fingerprint: fingerprintSchema,
     allocs: z.array(report),
     peer: z.object({ host: z.string().nullable(), port: z.int().min(1).max(65535) }).optional(),
+    sync: z.object({ epoch: z.string(), seq: z.int() }).optional(),
   }),
   z.object({ type: z.literal("heartbeat"), peers: z.record(z.string(), peerReport).optional() }),
   z.object({
@@ -40,7 +41,9 @@ const message = z.discriminatedUnion("type", [
     ok: z.boolean(),
     rttMs: z.number().nullable(),
   }),
-  z.object({ type: z.literal("alloc-status"), report }),
+  z.object({ type: z.literal("alloc-status"), report, seq: z.int().optional() }),
+  z.object({ type: z.literal("ack"), epoch: z.string(), seq: z.int() }),
+  z.object({ type: z.literal("resync") }),
   z.object({
     type: z.literal("logs-result"),
     requestId: z.string(),
