@@ -69,7 +69,7 @@ class Scheduler {
   private readonly state: PlacementState;
   private readonly order: readonly Node[];
   private readonly random: () => number;
-  private readonly nodesById: Map<string, Node>;
+  private nodeIndex: Map<string, Node> | null = null;
   private readonly feasibility: readonly FeasibilityPlugin[];
   private readonly rankers: readonly ScorePlugin[];
   /** Instances per task + spread key + label value. */
@@ -95,7 +95,6 @@ class Scheduler {
     this.state = new PlacementState(input.snapshot);
     this.random = seededRandom(seedFrom(input.evalId));
     this.order = input.snapshot.nodes;
-    this.nodesById = new Map(input.snapshot.nodes.map((n) => [n.id, n]));
     this.feasibility = input.feasibility ?? FEASIBILITY;
     this.rankers = input.rankers ?? RANKERS;
     const held = input.allocs.filter(holdsResources);
@@ -110,6 +109,12 @@ class Scheduler {
             seedFrom(input.evalId),
           )
         : new Map();
+  }
+
+  /** Node by id; the index is built on first use (most evaluations never need it). */
+  private nodeById(id: string): Node | undefined {
+    this.nodeIndex ??= new Map(this.input.snapshot.nodes.map((n) => [n.id, n]));
+    return this.nodeIndex.get(id);
   }
 
   run(): Plan {
@@ -142,7 +147,7 @@ class Scheduler {
   // ---- spread bookkeeping -------------------------------------------------------------------
 
   private countSpread(a: Pick<Allocation, "task" | "nodeId">, by: number): void {
-    const node = a.nodeId === null ? undefined : this.nodesById.get(a.nodeId);
+    const node = a.nodeId === null ? undefined : this.nodeById(a.nodeId);
     const task = this.input.job.spec.tasks.find((t) => t.name === a.task);
     if (!node || !task) return;
     for (const key of spreadKeys(this.input.job, task)) {
@@ -267,7 +272,7 @@ class Scheduler {
   private reconcileSystem(task: TaskSpec, mine: Allocation[]): void {
     const onNode = new Map<string, Allocation>();
     for (const a of mine.filter(isLive)) {
-      const node = a.nodeId === null ? undefined : this.nodesById.get(a.nodeId);
+      const node = a.nodeId === null ? undefined : this.nodeById(a.nodeId);
       if (!node || !sameTask(a.taskSpec, task)) this.stop(a, node ? "task updated" : "node gone");
       else if (onNode.has(node.id)) this.stop(a, "duplicate instance");
       else {
@@ -424,7 +429,7 @@ class Scheduler {
       this.state.release(a, a.nodeId, true);
       this.countSpread(a, -1);
     }
-    const node = a.nodeId === null ? undefined : this.nodesById.get(a.nodeId);
+    const node = a.nodeId === null ? undefined : this.nodeById(a.nodeId);
     const offNode = node === undefined || node.status === "down";
     this.plan.stop.push({
       ...a,
