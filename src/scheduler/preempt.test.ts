@@ -164,11 +164,11 @@ describe("preemption", () => {
     expect(victimsOn(n, request(50, { cpu: 5000 }), state)).toBeNull();
   });
 
-  // BUG (flip `it.fails` to `it` with the fix): `fits` in preempt.ts starts from
+  // Regression: `fits` in preempt.ts used to start from
   // `freeOn(node, used)`, which clamps a negative free amount to 0. On a node that holds more than
   // its capacity (it re-registered smaller), evicting one 3000 victim then looks like 3000 free
   // while it is really -2000 + 3000 = 1000: the plan evicts too little and over-commits.
-  it.fails("counts an over-committed node's deficit before trusting an eviction", () => {
+  it("counts an over-committed node's deficit before trusting an eviction", () => {
     const n = testNode("a"); // 4000 millicores, holding 6000
     const first = held(n, 10, 3000);
     const second = held(n, 10, 3000);

@@ -5,10 +5,10 @@ import {
   type GpuRequest,
   type Node,
   type Resources,
+  subtractResources,
 } from "../model/index.js";
 import type { PlacementState } from "./placement-state.js";
 import { freeGpus } from "./plugins/gpus/index.js";
-import { freeOn } from "./snapshot.js";
 
 export interface PreemptionRequest {
   jobId: string;
@@ -32,7 +32,8 @@ function fits(
   state: PlacementState,
   victims: readonly Allocation[],
 ) {
-  let free = freeOn(node, state.usedOn(node.id));
+  // Not clamped at zero: an over-committed node's deficit must be covered by the evictions too.
+  let free = subtractResources(node.resources, state.usedOn(node.id));
   for (const v of victims) free = addResources(free, v.resources);
   if (exhaustedDimensions(free, req.need).length > 0) return false;
   if (!req.gpu) return true;

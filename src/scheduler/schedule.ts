@@ -35,6 +35,17 @@ export interface ScheduleInput {
   limit?: number;
 }
 
+const nodeIndexes = new WeakMap<readonly Node[], Map<string, Node>>();
+
+function nodeIndexOf(nodes: readonly Node[]): Map<string, Node> {
+  let index = nodeIndexes.get(nodes);
+  if (!index) {
+    index = new Map(nodes.map((n) => [n.id, n]));
+    nodeIndexes.set(nodes, index);
+  }
+  return index;
+}
+
 /** Live = wanted and not finished: pending (placed or not), running, or unknown (node cut off). */
 function isLive(a: Allocation): boolean {
   return (
@@ -111,9 +122,9 @@ class Scheduler {
         : new Map();
   }
 
-  /** Node by id; the index is built on first use (most evaluations never need it). */
+  /** Node by id; the index is built once per node list and only when needed. */
   private nodeById(id: string): Node | undefined {
-    this.nodeIndex ??= new Map(this.input.snapshot.nodes.map((n) => [n.id, n]));
+    this.nodeIndex ??= nodeIndexOf(this.input.snapshot.nodes);
     return this.nodeIndex.get(id);
   }
 

@@ -13,18 +13,35 @@ export interface Selection {
 
 const classes = new WeakMap<Node, string>();
 
+/**
+ * Labels that are (nearly) unique per node. They are left out of the node class, or every node
+ * would be a class of its own and the class cache would never hit; a task whose constraints use
+ * one is checked node by node instead (see `classKeyFor`).
+ */
+export const UNIQUE_LABELS: ReadonlySet<string> = new Set(["brink/hostname"]);
+
 /** Nodes of one class (same status, eligibility, drivers and labels) pass or fail class checks alike. */
 export function nodeClass(node: Node): string {
   let key = classes.get(node);
   if (key === undefined) {
     // JSON, not a joined string: a label value containing "," or "=" must not alias another class.
     const labels = Object.keys(node.labels)
+      .filter((k) => !UNIQUE_LABELS.has(k))
       .sort()
       .map((k) => [k, node.labels[k]]);
     key = JSON.stringify([node.status, node.eligible, node.drivers, labels]);
     classes.set(node, key);
   }
   return key;
+}
+
+/** True when the task's constraints look at a unique label, so node classes cannot stand for it. */
+export function needsPerNodeChecks(ctx: PlacementContext): boolean {
+  return ctx.constraints.some((c) => UNIQUE_LABELS.has(c.key));
+}
+
+function classKeyFor(ctx: PlacementContext, node: Node): string {
+  return needsPerNodeChecks(ctx) ? `node:${node.id}` : nodeClass(node);
 }
 
 /** Feasibility results of class-only checks, valid for one task within one evaluation. */
@@ -36,7 +53,7 @@ function classCheck(
   plugins: readonly FeasibilityPlugin[],
   cache: ClassCache,
 ): string | null {
-  const key = nodeClass(node);
+  const key = classKeyFor(ctx, node);
   const cached = cache.get(key);
   if (cached !== undefined) return cached;
   let reason: string | null = null;
@@ -145,12 +162,48 @@ export function classFilter(
 ): { passed: Node[]; dropped: number; reasons: Map<string, number> } {
   const passed: Node[] = [];
   const reasons = new Map<string, number>();
-  for (const node of nodes) {
-    const reason = classCheck(ctx, node, feasibility, cache);
-    if (reason === null) passed.push(node);
-    else reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  if (needsPerNodeChecks(ctx)) {
+    for (const node of nodes) {
+      const reason = classCheck(ctx, node, feasibility, cache);
+      if (reason === null) passed.push(node);
+      else reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+    }
+  } else {
+    // Check each class once (on its first node), then sort the nodes in one tight loop.
+    const { ids, firsts } = classIndex(nodes);
+    const verdicts = firsts.map((node) => classCheck(ctx, node, feasibility, cache));
+    for (let i = 0; i < nodes.length; i++) {
+      const reason = verdicts[ids[i] as number] ?? null;
+      if (reason === null) passed.push(nodes[i] as Node);
+      else reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+    }
   }
   return { passed, dropped: nodes.length - passed.length, reasons };
+}
+
+const classIndexes = new WeakMap<readonly Node[], { ids: Int32Array; firsts: Node[] }>();
+
+/** Class number of every node in a node list, and the first node of each class (cached per list). */
+function classIndex(nodes: readonly Node[]): { ids: Int32Array; firsts: Node[] } {
+  let index = classIndexes.get(nodes);
+  if (!index) {
+    const numbers = new Map<string, number>();
+    const ids = new Int32Array(nodes.length);
+    const firsts: Node[] = [];
+    nodes.forEach((node, i) => {
+      const key = nodeClass(node);
+      let n = numbers.get(key);
+      if (n === undefined) {
+        n = firsts.length;
+        numbers.set(key, n);
+        firsts.push(node);
+      }
+      ids[i] = n;
+    });
+    index = { ids, firsts };
+    classIndexes.set(nodes, index);
+  }
+  return index;
 }
 
 /**

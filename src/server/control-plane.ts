@@ -20,8 +20,7 @@ import {
   type PeerReport,
   type SyncPoint,
 } from "../model/index.js";
-import { buildSnapshot, type Plan, planAllocations, scheduleJob } from "../scheduler/index.js";
-import { usageByNode } from "../scheduler/snapshot.js";
+import { type Plan, planAllocations, scheduleJob } from "../scheduler/index.js";
 import type { Store, TokenRecord } from "../store/index.js";
 import { EvalBroker, makeEvaluation } from "./broker.js";
 import type { ServerConfig } from "./config.js";
@@ -185,8 +184,11 @@ export class ControlPlane {
   }
 
   private nodeView(node: Node): NodeView {
-    const used = usageByNode(this.state.allocsOnNode(node.id)).get(node.id);
-    return { ...node, allocated: used ?? { cpu: 0, memory: 0, disk: 0 } };
+    return {
+      ...node,
+      lastHeartbeat: this.state.lastHeartbeat(node),
+      allocated: this.state.usedOn(node.id),
+    };
   }
 
   listJobs(): Job[] {
@@ -279,7 +281,7 @@ export class ControlPlane {
     return scheduleJob({
       job,
       allocs: prev ? this.state.allocsOfJob(prev.id) : [],
-      snapshot: buildSnapshot(this.state.nodes.values(), this.state.allocs.values()),
+      snapshot: this.state.snapshot(),
       evalId: newId(),
       now,
       newId,
@@ -346,7 +348,7 @@ export class ControlPlane {
     const raw = scheduleJob({
       job,
       allocs: this.state.allocsOfJob(job.id),
-      snapshot: buildSnapshot(this.state.nodes.values(), this.state.allocs.values()),
+      snapshot: this.state.snapshot(),
       evalId: evaluation.id,
       now,
       newId,
@@ -597,8 +599,7 @@ export class ControlPlane {
   heartbeat(nodeId: string, peers?: Record<string, PeerReport>): void {
     this.monitor.heartbeat(nodeId, peers);
     this.deps.metrics.heartbeats.inc();
-    const node = this.state.nodes.get(nodeId);
-    if (node) this.state.putNode({ ...node, lastHeartbeat: this.now() });
+    this.state.touch(nodeId, this.now());
   }
 
   /** The agent missed a desired-state message: send it the full set. */

@@ -1,46 +1,45 @@
-import { exhaustedDimensions } from "../model/index.js";
+import {
+  addResources,
+  exhaustedDimensions,
+  type Resources,
+  subtractResources,
+} from "../model/index.js";
 import type { Plan } from "../scheduler/index.js";
-import { freeOn, usageByNode } from "../scheduler/index.js";
+import { freeOn } from "../scheduler/index.js";
 import type { ClusterState } from "./state.js";
 
 /**
  * The plan applier's re-check: a placement is committed only if its node is still ready and
  * still has room given what is committed now (another plan may have landed first). Placements
- * that no longer fit go back to pending with the reason.
+ * that no longer fit go back to pending with the reason. Reads the state's live usage with a
+ * small overlay for this plan, so it costs O(plan), not O(cluster).
  */
 export function checkPlan(plan: Plan, state: ClusterState): Plan {
-  const usage = usageByNode(state.allocs.values());
+  const overlay = new Map<string, Resources>();
+  const usedOn = (id: string) => overlay.get(id) ?? state.usedOn(id);
   for (const a of [...plan.stop, ...plan.preempt]) {
-    if (a.nodeId === null) continue;
-    const u = usage.get(a.nodeId);
-    if (u && state.allocs.get(a.id)?.desiredStatus === "run") {
-      usage.set(a.nodeId, {
-        cpu: u.cpu - a.resources.cpu,
-        memory: u.memory - a.resources.memory,
-        disk: u.disk - a.resources.disk,
-      });
-    }
+    if (a.nodeId === null || state.allocs.get(a.id)?.desiredStatus !== "run") continue;
+    overlay.set(a.nodeId, subtractResources(usedOn(a.nodeId), a.resources));
   }
   const place = plan.place.map((a) => {
     if (a.nodeId === null) return a;
     const node = state.nodes.get(a.nodeId);
+    const previous = state.allocs.get(a.id);
     const missing = node
-      ? exhaustedDimensions(freeOn(node, usage.get(node.id)), a.resources)
+      ? exhaustedDimensions(freeOn(node, usedOn(node.id)), a.resources)
       : ["node"];
     if (node?.status !== "ready" || missing.length > 0) {
+      const why = missing.join("+") || "not ready";
       return {
         ...a,
         nodeId: null,
         score: null,
-        reasons: [`plan rejected: node changed (${missing.join("+") || "not ready"})`],
+        devices: [],
+        reasons: [`plan rejected: node changed (${why})`],
       };
     }
-    const u = usage.get(node.id) ?? { cpu: 0, memory: 0, disk: 0 };
-    usage.set(node.id, {
-      cpu: u.cpu + a.resources.cpu,
-      memory: u.memory + a.resources.memory,
-      disk: u.disk + a.resources.disk,
-    });
+    if (previous?.nodeId !== a.nodeId)
+      overlay.set(node.id, addResources(usedOn(node.id), a.resources));
     return a;
   });
   return { ...plan, place };

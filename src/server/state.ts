@@ -1,4 +1,13 @@
-import type { Allocation, Job, Node } from "../model/index.js";
+import {
+  type Allocation,
+  addResources,
+  type Job,
+  type Node,
+  type Resources,
+  subtractResources,
+  ZERO_RESOURCES,
+} from "../model/index.js";
+import { holdsResources, type Snapshot } from "../scheduler/index.js";
 import type { Store } from "../store/index.js";
 
 function addToIndex(index: Map<string, Set<string>>, key: string | null, id: string): void {
@@ -31,6 +40,14 @@ export class ClusterState {
   private readonly nodesByName = new Map<string, string>();
   private readonly allocsByJob = new Map<string, Set<string>>();
   private readonly allocsByNode = new Map<string, Set<string>>();
+  /** The scheduler's snapshot, kept up to date as allocations change (never rebuilt per evaluation). */
+  private readonly usage = new Map<string, Resources>();
+  private readonly devices = new Map<string, Set<string>>();
+  private readonly heldOn = new Map<string, Allocation[]>();
+  /** The node list handed to the scheduler; replaced only when a node changes, so its caches hit. */
+  private nodeList: Node[] | null = null;
+  /** Last heartbeat per node, kept apart so a heartbeat does not replace the node object. */
+  private readonly heartbeats = new Map<string, string>();
 
   static async load(store: Store): Promise<ClusterState> {
     const state = new ClusterState();
@@ -43,6 +60,53 @@ export class ClusterState {
   putNode(node: Node): void {
     this.nodes.set(node.id, node);
     this.nodesByName.set(node.name, node.id);
+    this.nodeList = null;
+  }
+
+  /** Records a heartbeat without touching the node object (or the scheduler's caches). */
+  touch(nodeId: string, at: string): void {
+    this.heartbeats.set(nodeId, at);
+  }
+
+  lastHeartbeat(node: Node): string | null {
+    return this.heartbeats.get(node.id) ?? node.lastHeartbeat;
+  }
+
+  usedOn(nodeId: string): Resources {
+    return this.usage.get(nodeId) ?? ZERO_RESOURCES;
+  }
+
+  snapshot(): Snapshot {
+    this.nodeList ??= [...this.nodes.values()];
+    return {
+      nodes: this.nodeList,
+      usage: this.usage,
+      devices: this.devices,
+      allocsOn: this.heldOn,
+    };
+  }
+
+  private hold(a: Allocation, by: 1 | -1): void {
+    const nodeId = a.nodeId as string;
+    const used = this.usage.get(nodeId) ?? ZERO_RESOURCES;
+    this.usage.set(
+      nodeId,
+      by > 0 ? addResources(used, a.resources) : subtractResources(used, a.resources),
+    );
+    const list = this.heldOn.get(nodeId) ?? [];
+    if (by > 0) list.push(a);
+    else {
+      const i = list.findIndex((x) => x.id === a.id);
+      if (i >= 0) list.splice(i, 1);
+    }
+    this.heldOn.set(nodeId, list);
+    if (a.devices.length === 0) return;
+    const set = this.devices.get(nodeId) ?? new Set<string>();
+    for (const d of a.devices) {
+      if (by > 0) set.add(d);
+      else set.delete(d);
+    }
+    this.devices.set(nodeId, set);
   }
 
   nodeByName(name: string): Node | undefined {
@@ -64,6 +128,8 @@ export class ClusterState {
 
   putAlloc(alloc: Allocation): void {
     const old = this.allocs.get(alloc.id);
+    if (old && holdsResources(old)) this.hold(old, -1);
+    if (holdsResources(alloc)) this.hold(alloc, 1);
     if (old) removeFromIndex(this.allocsByNode, old.nodeId, old.id);
     this.allocs.set(alloc.id, alloc);
     addToIndex(this.allocsByJob, alloc.jobId, alloc.id);

@@ -23,10 +23,11 @@ export const resources: FeasibilityPlugin = {
     const used = ctx.used(node.id);
     const total = node.resources;
     const need = ctx.need;
+    // A dimension asked for 0 always fits, even on an over-committed node.
     const bits =
-      (used.cpu + need.cpu > total.cpu ? 1 : 0) |
-      (used.memory + need.memory > total.memory ? 2 : 0) |
-      (used.disk + need.disk > total.disk ? 4 : 0);
+      (need.cpu > 0 && used.cpu + need.cpu > total.cpu ? 1 : 0) |
+      (need.memory > 0 && used.memory + need.memory > total.memory ? 2 : 0) |
+      (need.disk > 0 && used.disk + need.disk > total.disk ? 4 : 0);
     return REASONS[bits] ?? null;
   },
 };
