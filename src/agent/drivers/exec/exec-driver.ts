@@ -16,7 +16,7 @@ export interface ExecDriverOptions {
   path?: string;
   /** cgroup v2 mount for memory limits; null never uses cgroups. Default "/sys/fs/cgroup". */
   cgroupRoot?: string | null;
-  /** RSS sampling interval when no cgroup is usable; default 500 ms. */
+  /** RSS sampling interval when no cgroup is usable; default 1 s (one shared /proc scan serves all tasks). */
   memorySampleMs?: number;
   /** How often an adopted task (started by a previous agent process) is checked; default 250 ms. */
   adoptPollMs?: number;
@@ -36,7 +36,7 @@ export class ExecDriver implements Driver {
 
   constructor(opts: ExecDriverOptions = {}) {
     this.path = opts.path ?? DEFAULT_TASK_PATH;
-    this.sampleIntervalMs = opts.memorySampleMs ?? 500;
+    this.sampleIntervalMs = opts.memorySampleMs ?? 1000;
     this.adoptPollMs = opts.adoptPollMs ?? 250;
     const root = opts.cgroupRoot === undefined ? "/sys/fs/cgroup" : opts.cgroupRoot;
     this.cgroupRoot =

@@ -42,21 +42,52 @@ export interface GroupUsage {
   rssBytes: number;
 }
 
-/** Scans /proc for the processes of group `pgid`; zero of both where /proc does not exist. */
-export async function groupUsage(pgid: number, procDir = "/proc"): Promise<GroupUsage> {
+/** One pass over /proc: usage of every process group. */
+async function scanGroups(procDir: string): Promise<Map<number, GroupUsage>> {
   const entries = await readdir(procDir).catch(() => [] as string[]);
   const pids = entries.filter((e) => /^\d+$/.test(e));
-  const usage: GroupUsage = { live: 0, rssBytes: 0 };
+  const groups = new Map<number, GroupUsage>();
   // Read in small batches: fast, without opening thousands of files at once.
   for (let i = 0; i < pids.length; i += BATCH) {
     const stats = await Promise.all(pids.slice(i, i + BATCH).map((p) => statOf(procDir, p)));
     for (const s of stats) {
-      if (s?.pgrp !== pgid || s.state === "Z" || s.state === "X") continue;
-      usage.live++;
-      usage.rssBytes += s.rssPages * PAGE_SIZE;
+      if (!s || s.state === "Z" || s.state === "X") continue;
+      const g = groups.get(s.pgrp) ?? { live: 0, rssBytes: 0 };
+      g.live++;
+      g.rssBytes += s.rssPages * PAGE_SIZE;
+      groups.set(s.pgrp, g);
     }
   }
-  return usage;
+  return groups;
+}
+
+/**
+ * Scans are shared: every task's memory guard and every stop asks within a short window, and one
+ * pass over /proc answers all of them, so the agent's cost does not grow with its task count.
+ */
+const SHARE_MS = 200;
+const shared = new Map<string, { at: number; scan: Promise<Map<number, GroupUsage>> }>();
+
+function groupsOf(procDir: string, fresh: boolean): Promise<Map<number, GroupUsage>> {
+  const now = Date.now();
+  const last = shared.get(procDir);
+  if (!fresh && last && now - last.at < SHARE_MS) return last.scan;
+  const scan = scanGroups(procDir);
+  shared.set(procDir, { at: now, scan });
+  return scan;
+}
+
+/**
+ * Usage of the processes of group `pgid` (zero of both where /proc does not exist). `fresh`
+ * forces a new scan (when waiting for a group to be gone); otherwise a scan up to 200 ms old
+ * may answer.
+ */
+export async function groupUsage(
+  pgid: number,
+  procDir = "/proc",
+  fresh = false,
+): Promise<GroupUsage> {
+  return (await groupsOf(procDir, fresh)).get(pgid) ?? { live: 0, rssBytes: 0 };
 }
 
 /** Resident memory in bytes of all processes in group `pgid`. */

@@ -22,7 +22,7 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
 export async function waitGroupGone(pgid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if ((await groupUsage(pgid)).live === 0) return true;
+    if ((await groupUsage(pgid, "/proc", true)).live === 0) return true;
     if (Date.now() >= deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
