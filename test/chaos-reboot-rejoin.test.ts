@@ -17,14 +17,11 @@ const TRIALS = 3;
 const running = (a: Allocation) => a.status === "running" && a.desiredStatus === "run";
 
 /**
- * Skipped: a known race in the control plane loses the instance about one time in four (see
- * `reboot-rejoin` in bench/failover.ts). The rebooted agent's hello reports the lost original as
- * `pending` (ignored; the set pushed back omits it, so the agent stops it), then its `running`
- * report revives it (`reconnected`), whose evaluation stops the replacement as a duplicate: both
- * end stopped. Enable once `ControlPlane.applyReport` reconciles a lost allocation only from the
- * hello (pending or running) and ignores a later `running` report for it.
+ * Regression for a race found by the failover bench: the rebooted agent's hello reported the lost
+ * original as `pending`, the set pushed back omitted it, and a later `running` report revived it
+ * anyway — both copies ended stopped. Lost allocations are now reconciled only in the hello.
  */
-describe.skip("chaos: a machine reboots with the link up after its work was replaced", () => {
+describe("chaos: a machine reboots with the link up after its work was replaced", () => {
   let dir: string;
   let server: TestServer;
   const agents = new Map<string, Proc>();

@@ -172,6 +172,8 @@ export const restartSchema = z.strictObject({
 export const execConfigSchema = z.strictObject({
   command: z.string().min(1, "command must not be empty"),
   args: z.array(z.string()).default([]),
+  /** Only for hollow (simulated) nodes in scale tests: how long the pretend task runs. */
+  durationMs: z.int().min(0).optional(),
 });
 
 export const taskSchema = z

@@ -65,6 +65,10 @@ export class ControlPlane {
   readonly monitor: NodeMonitor;
   private readonly tokenCache = new Map<string, TokenRecord>();
   private readonly followUps = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  private readonly dirtyAllocs = new Set<string>();
+  private readonly dirtyJobs = new Set<string>();
+  private pendingKick = false;
+  private flushTimer: NodeJS.Timeout | null = null;
   private state = new ClusterState();
   private worker: Promise<void> | null = null;
   private stopped = false;
@@ -154,7 +158,8 @@ export class ControlPlane {
     this.logs.cancelAll();
     for (const s of this.sessions.values()) s.close(1001, "server shutting down");
     await this.worker;
-    await this.mutex.run(async () => undefined);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    await this.mutex.run(() => this.flushReports());
   }
 
   // ---- auth -------------------------------------------------------------------------------
@@ -563,7 +568,7 @@ export class ControlPlane {
       await this.deps.store.putNode(updated);
       this.state.putNode(updated);
       this.monitor.seen(nodeId);
-      for (const r of reports) await this.applyReport(nodeId, r);
+      for (const r of reports) await this.applyReport(nodeId, r, true);
       await this.forgetUnreported(updated, reports);
       if (node.status !== "ready") {
         this.deps.logger.info({ node: node.name, was: node.status }, "node ready");
@@ -615,13 +620,15 @@ export class ControlPlane {
   }
 
   allocReport(nodeId: string, report: AllocReport): Promise<void> {
-    return this.mutex.run(async () => {
-      await this.applyReport(nodeId, report);
-      this.refreshGauges();
-    });
+    return this.mutex.run(() => this.applyReport(nodeId, report, false));
   }
 
-  private async applyReport(nodeId: string, r: AllocReport): Promise<void> {
+  /**
+   * Applies one status report. A `lost` allocation its node still runs is reconciled only in the
+   * node's hello, where the desired set pushed right after follows the decision; a later report
+   * about it is ignored (the node has been told to drop it), so the two never race.
+   */
+  private async applyReport(nodeId: string, r: AllocReport, inHello: boolean): Promise<void> {
     const alloc = this.state.allocs.get(r.allocId);
     if (!alloc || alloc.nodeId !== nodeId) {
       this.deps.logger.warn(
@@ -630,8 +637,8 @@ export class ControlPlane {
       );
       return;
     }
-    if (alloc.status === "lost" && r.status === "running") {
-      await this.reconnected(alloc, r);
+    if (alloc.status === "lost" && (r.status === "running" || r.status === "pending")) {
+      if (inHello) await this.reconnected(alloc, r);
       return;
     }
     if (
@@ -650,11 +657,10 @@ export class ControlPlane {
       reasons,
       updatedAt: this.now(),
     };
-    await this.deps.store.putAllocations([next]);
     this.state.putAlloc(next);
-    await this.refreshJobStatus(next.jobId);
+    this.markDirty(next);
     if (isTerminal(next.status)) {
-      this.kickBlocked();
+      this.pendingKick = true;
       // A finished workflow task may release the tasks that run after it; a failed allocation
       // may be rescheduled.
       const job = this.state.jobs.get(next.jobId);
@@ -662,6 +668,39 @@ export class ControlPlane {
       else if (job?.spec.tasks.some((t) => t.after.length > 0))
         this.enqueue(job.id, "alloc-update");
     }
+  }
+
+  /**
+   * Agents' status reports are applied to memory at once and written in batches: every 50 ms
+   * one transaction stores the newest version of each changed allocation, job statuses are
+   * derived once per changed job, and waiting work gets one look for new capacity. A report lost
+   * to a crash in between is not lost for good: agents re-report every status when they reconnect.
+   */
+  private markDirty(a: Allocation): void {
+    this.dirtyAllocs.add(a.id);
+    this.dirtyJobs.add(a.jobId);
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = null;
+      void this.mutex
+        .run(() => this.flushReports())
+        .catch((err: unknown) => this.deps.logger.error({ err }, "writing reports failed"));
+    }, 50);
+  }
+
+  private async flushReports(): Promise<void> {
+    const allocs = [...this.dirtyAllocs]
+      .map((id) => this.state.allocs.get(id))
+      .filter((a): a is Allocation => a !== undefined);
+    const jobs = [...this.dirtyJobs];
+    this.dirtyAllocs.clear();
+    this.dirtyJobs.clear();
+    if (allocs.length > 0) await this.deps.store.putAllocations(allocs);
+    for (const jobId of jobs) await this.refreshJobStatus(jobId);
+    if (this.pendingKick) {
+      this.pendingKick = false;
+      this.kickBlocked();
+    }
+    this.refreshGauges();
   }
 
   /**
@@ -684,14 +723,17 @@ export class ControlPlane {
           !isTerminal(a.status),
       );
     const policy = job.spec.disconnect.reconcile;
+    // An original the node had to start again (after a reboot) is no longer the process that ran
+    // before: a replacement that already runs is kept instead of being swapped for it.
+    const restartedMeanwhile = (r.restarts ?? alloc.restarts) > alloc.restarts;
     const keep =
       !replacement ||
-      policy === "keep_original" ||
+      (policy === "keep_original" && !restartedMeanwhile) ||
       (policy === "best_score" && (alloc.score?.total ?? 0) >= (replacement.score?.total ?? 0));
     if (!keep) return;
     const next: Allocation = {
       ...alloc,
-      status: "running",
+      status: r.status,
       restarts: r.restarts ?? alloc.restarts,
       reasons: [...alloc.reasons, "node came back; kept running (original kept)"],
       updatedAt: this.now(),

@@ -4,6 +4,8 @@ import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { AgentFatalError, startAgent } from "../../agent/agent.js";
 import type { AgentConfig } from "../../agent/config.js";
+import { HOLLOW_PROFILES, type HollowProfile } from "../../agent/hollow/profiles.js";
+import { startHollow } from "../../agent/hollow/run-hollow.js";
 import { parseListen } from "../../server/config.js";
 import { makeLogger } from "../../server/logger.js";
 import { CliError } from "../errors.js";
@@ -22,6 +24,50 @@ interface AgentFlags {
   logFormat: "json" | "pretty";
   logLevel: string;
   stopTasksOnExit?: boolean;
+  hollow?: string;
+  hollowProfile: HollowProfile;
+  hollowRunDelay: string;
+  hollowSites: string;
+  hollowJoinConcurrency: string;
+}
+
+function wholeFlag(flag: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min)
+    throw new CliError(`${flag} must be a whole number ≥ ${min}, not "${value}"`, 2);
+  return n;
+}
+
+/** `--hollow N`: simulated nodes for scale tests, until SIGINT/SIGTERM. */
+async function runHollow(f: AgentFlags): Promise<void> {
+  const token = joinToken(f);
+  if (!token) throw new CliError("--hollow needs --join-token or --join-token-file", 2);
+  const logger = makeLogger(
+    f.logFormat,
+    f.logLevel === "info" ? "warn" : f.logLevel,
+    "brink-hollow",
+  );
+  const hollow = await startHollow({
+    serverUrl: f.server.replace(/\/+$/, ""),
+    joinToken: token,
+    count: wholeFlag("--hollow", f.hollow ?? "0", 1),
+    profile: f.hollowProfile,
+    namePrefix: f.name ?? "hollow",
+    sites: wholeFlag("--hollow-sites", f.hollowSites, 1),
+    labels: labelsFrom(f.label),
+    runDelayMs: wholeFlag("--hollow-run-delay", f.hollowRunDelay, 0),
+    joinConcurrency: wholeFlag("--hollow-join-concurrency", f.hollowJoinConcurrency, 1),
+    logger,
+  });
+  process.stderr.write(`${hollow.nodes.length} hollow nodes joined\n`);
+  await new Promise<void>((done) => {
+    const stop = () => {
+      hollow.close();
+      done();
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
 }
 
 function parseLabel(value: string, previous: string[] = []): string[] {
@@ -92,9 +138,22 @@ export function agentCommand(program: Command, ctx: CliContext): void {
     )
     .addHelpText(
       "after",
-      "\nExample:\n  brink agent --server http://10.0.0.1:7700 --join-token-file join.token --site store-12 --label zone=a",
+      "\nExample:\n  brink agent --server http://10.0.0.1:7700 --join-token-file join.token --site store-12 --label zone=a\n\nScale testing (simulated nodes, like kubemark):\n  brink agent --hollow 1000 --hollow-profile mixed --server http://127.0.0.1:7700 --join-token-file .brink/join.token",
     )
+    .option(
+      "--hollow <n>",
+      "scale testing: run N simulated nodes in this process (real protocol, pretend driver)",
+    )
+    .addOption(
+      new Option("--hollow-profile <profile>", "simulated machines")
+        .choices([...HOLLOW_PROFILES])
+        .default("mixed"),
+    )
+    .option("--hollow-run-delay <ms>", "a hollow allocation goes running after this delay", "100")
+    .option("--hollow-sites <n>", "spread hollow nodes over this many sites", "10")
+    .option("--hollow-join-concurrency <n>", "hollow joins in flight at once", "50")
     .action(async (f: AgentFlags) => {
+      if (f.hollow !== undefined) return runHollow(f);
       const config: AgentConfig = Object.freeze({
         serverUrl: f.server.replace(/\/+$/, ""),
         joinToken: joinToken(f),
