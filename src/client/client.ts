@@ -92,6 +92,17 @@ export class BrinkClient {
     return this.json("GET", "/v1/nodes");
   }
 
+  /** One page of nodes (`X-Next-Cursor` → `next`), filtered by status and site. */
+  async listNodesPage(q: { status?: string; site?: string; limit?: number; cursor?: string }) {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(q)) if (v !== undefined) params.set(k, String(v));
+    const res = await this.request("GET", `/v1/nodes?${params}`);
+    return {
+      items: (await res.json()) as NodeView[],
+      next: res.headers.get("x-next-cursor") ?? undefined,
+    };
+  }
+
   getNode(idOrName: string): Promise<NodeView> {
     return this.json("GET", `/v1/nodes/${encodeURIComponent(idOrName)}`);
   }

@@ -248,6 +248,32 @@ describe("HTTP API", () => {
     expect(allocs[0]?.reasons[0]).toBe("2 nodes: 2 not ready (initializing)");
   });
 
+  it("pages and filters lists (body an array, next cursor in X-Next-Cursor)", async () => {
+    const first = await app.inject({
+      method: "GET",
+      url: "/v1/nodes?limit=1",
+      headers: auth(admin),
+    });
+    expect(first.json()).toHaveLength(1);
+    const cursor = first.headers["x-next-cursor"] as string;
+    expect(cursor).toBe((first.json() as { name: string }[])[0]?.name);
+    const second = await app.inject({
+      method: "GET",
+      url: `/v1/nodes?limit=1&cursor=${cursor}`,
+      headers: auth(admin),
+    });
+    expect((second.json() as { name: string }[])[0]?.name).not.toBe(cursor);
+    expect(second.headers["x-next-cursor"]).toBeUndefined();
+    const filtered = await app.inject({
+      method: "GET",
+      url: "/v1/nodes?site=nowhere",
+      headers: auth(admin),
+    });
+    expect(filtered.json()).toEqual([]);
+    const bad = await app.inject({ method: "GET", url: "/v1/nodes?limit=0", headers: auth(admin) });
+    expect(bad.statusCode).toBe(400);
+  });
+
   it("serves metrics without a token in Prometheus format", async () => {
     const res = await app.inject({ method: "GET", url: "/metrics" });
     expect(res.statusCode).toBe(200);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { BrinkError } from "../../model/index.js";
 import type { ControlPlane } from "../control-plane.js";
+import { type PageQuery, paginate } from "./paginate.js";
 
 interface LogsQuery {
   stream?: string;
@@ -12,7 +13,17 @@ export function allocationRoutes(
   cp: ControlPlane,
   tailDefault: number,
 ): void {
-  app.get("/v1/allocations", async () => cp.listAllocations());
+  app.get<{ Querystring: PageQuery & { status?: string; node?: string } }>(
+    "/v1/allocations",
+    async (req, reply) => {
+      const { status, node } = req.query;
+      const allocs = cp
+        .listAllocations()
+        .filter((a) => (!status || a.status === status) && (!node || a.nodeId === node))
+        .sort((a, b) => a.id.localeCompare(b.id));
+      return paginate(allocs, (a) => a.id, req.query, reply);
+    },
+  );
 
   app.get<{ Params: { id: string } }>("/v1/allocations/:id", async (req) =>
     cp.getAllocation(req.params.id),

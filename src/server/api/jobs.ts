@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { BrinkError, validateJobSpec } from "../../model/index.js";
 import type { ControlPlane } from "../control-plane.js";
+import { type PageQuery, paginate } from "./paginate.js";
 
 function requireBody(body: unknown): unknown {
   if (body === undefined || body === null || body === "") {
@@ -21,7 +22,10 @@ export function jobRoutes(app: FastifyInstance, cp: ControlPlane): void {
     return cp.planJob(spec);
   });
 
-  app.get("/v1/jobs", async () => cp.listJobs());
+  app.get<{ Querystring: PageQuery & { status?: string } }>("/v1/jobs", async (req, reply) => {
+    const jobs = cp.listJobs().filter((j) => !req.query.status || j.status === req.query.status);
+    return paginate(jobs, (j) => j.name, req.query, reply);
+  });
 
   app.get<{ Params: { id: string } }>("/v1/jobs/:id", async (req) => cp.getJob(req.params.id));
 

@@ -4,6 +4,7 @@ import { BrinkError, parseDuration } from "../../model/index.js";
 import type { ControlPlane } from "../control-plane.js";
 import { fingerprintSchema } from "../gateway/parse-message.js";
 import { assertActsFor } from "./auth.js";
+import { type PageQuery, paginate } from "./paginate.js";
 import { parseBody } from "./parse-body.js";
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
@@ -30,7 +31,16 @@ export function nodeRoutes(app: FastifyInstance, cp: ControlPlane): void {
     return reply.status(201).send({ nodeId: node.id, name: node.name, token });
   });
 
-  app.get("/v1/nodes", async () => cp.listNodes());
+  app.get<{ Querystring: PageQuery & { status?: string; site?: string } }>(
+    "/v1/nodes",
+    async (req, reply) => {
+      const { status, site } = req.query;
+      const nodes = cp
+        .listNodes()
+        .filter((n) => (!status || n.status === status) && (!site || n.site === site));
+      return paginate(nodes, (n) => n.name, req.query, reply);
+    },
+  );
 
   app.post<{ Params: { id: string } }>("/v1/nodes/:id/eligibility", async (req) => {
     const body = parseBody(

@@ -9,7 +9,12 @@ const ROUTES: Record<string, Record<string, Op>> = {
   "/v1/nodes/join": {
     post: { summary: "Join a node (join token); returns its node token", body: "join" },
   },
-  "/v1/nodes": { get: { summary: "List nodes" } },
+  "/v1/nodes": {
+    get: {
+      summary: "List nodes (sorted by name); filter and page",
+      query: ["status", "site", "limit", "cursor"],
+    },
+  },
   "/v1/nodes/{id}": { get: { summary: "One node by id or name (admin, or that node's token)" } },
   "/v1/nodes/{id}/eligibility": {
     post: { summary: "Body {eligible}: take the node out of placement (or back); its work stays" },
@@ -21,7 +26,10 @@ const ROUTES: Record<string, Record<string, Op>> = {
     },
   },
   "/v1/jobs": {
-    get: { summary: "List jobs" },
+    get: {
+      summary: "List jobs (sorted by name); filter and page",
+      query: ["status", "limit", "cursor"],
+    },
     post: {
       summary: "Submit a job (JSON or application/yaml); a new version when the name exists",
       body: "job",
@@ -37,7 +45,12 @@ const ROUTES: Record<string, Record<string, Op>> = {
   "/v1/jobs/{id}/allocations": { get: { summary: "Allocations of a job" } },
   "/v1/jobs/{id}/versions": { get: { summary: "Stored versions of a job, oldest first" } },
   "/v1/evaluations/{id}": { get: { summary: "One evaluation" } },
-  "/v1/allocations": { get: { summary: "List allocations" } },
+  "/v1/allocations": {
+    get: {
+      summary: "List allocations (sorted by id); filter and page",
+      query: ["status", "node", "limit", "cursor"],
+    },
+  },
   "/v1/allocations/{id}": { get: { summary: "One allocation (id or unique prefix)" } },
   "/v1/allocations/{id}/logs": {
     get: {
