@@ -6,11 +6,11 @@ import { FaultProxy } from "./fault-proxy.js";
 import {
   killStrays,
   type Proc,
-  removeDir,
   startAgent,
   startServer,
   stop,
   type TestServer,
+  teardown,
   tempDir,
   waitFor,
 } from "./harness.js";
@@ -57,10 +57,7 @@ describe("chaos: a partition across an agent reboot", () => {
 
   afterAll(async () => {
     await proxy?.stop();
-    await Promise.all(agents.map((a) => stop(a)));
-    if (server) await stop(server.proc);
-    killStrays(dir);
-    removeDir(dir);
+    await teardown(agents, server, dir);
   });
 
   it("ends with exactly one running instance and a converged server", async () => {

@@ -11,6 +11,7 @@ import {
   type TestServer,
   tempDir,
   waitFor,
+  waitReady,
 } from "./harness.js";
 
 const TRIALS = 3;
@@ -33,10 +34,7 @@ describe("chaos: a machine reboots with the link up after its work was replaced"
     server = await startServer(`${dir}/server`);
     agents.set("edge", edge());
     agents.set("w1", startAgent(server, "w1", dir, peer));
-    await waitFor("2 ready nodes", async () => {
-      const nodes = await server.admin.listNodes();
-      return nodes.filter((n) => n.status === "ready").length === 2 || undefined;
-    });
+    await waitReady(server, 2);
   });
 
   afterAll(async () => {

@@ -3,15 +3,15 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Allocation } from "../src/model/index.js";
 import {
-  killStrays,
   type Proc,
-  removeDir,
   startAgent,
   startServer,
   stop,
   type TestServer,
+  teardown,
   tempDir,
   waitFor,
+  waitReady,
 } from "./harness.js";
 
 const JOBS = 40;
@@ -78,17 +78,11 @@ describe("chaos: the server is SIGKILLed in the middle of concurrent job submiss
     dir = tempDir("chaos-server-kill");
     server = await startServer(`${dir}/server`);
     agents.push(startAgent(server, "n1", dir), startAgent(server, "n2", dir));
-    await waitFor("2 ready nodes", async () => {
-      const nodes = await server.admin.listNodes();
-      return nodes.filter((n) => n.status === "ready").length === 2 || undefined;
-    });
+    await waitReady(server, 2);
   });
 
   afterAll(async () => {
-    await Promise.all(agents.map((a) => stop(a)));
-    if (server) await stop(server.proc);
-    killStrays(dir);
-    removeDir(dir);
+    await teardown(agents, server, dir);
   });
 
   it("keeps every accepted job, duplicates no instance, and the agents reconnect", async () => {

@@ -2,15 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NodeView } from "../src/model/index.js";
 import { FaultProxy } from "./fault-proxy.js";
 import {
-  killStrays,
   type Proc,
-  removeDir,
   startAgent,
   startServer,
-  stop,
   type TestServer,
+  teardown,
   tempDir,
   waitFor,
+  waitReady,
 } from "./harness.js";
 
 const SLOW_FOR_MS = 15_000;
@@ -36,18 +35,12 @@ describe("chaos: a slow link (500 ± 300 ms each way) is not a dead node", () =>
       ]),
       startAgent(server, "w1", dir, peer),
     );
-    await waitFor("2 ready nodes", async () => {
-      const nodes = await server.admin.listNodes();
-      return nodes.filter((n) => n.status === "ready").length === 2 || undefined;
-    });
+    await waitReady(server, 2);
   });
 
   afterAll(async () => {
     await proxy?.stop();
-    await Promise.all(agents.map((a) => stop(a)));
-    if (server) await stop(server.proc);
-    killStrays(dir);
-    removeDir(dir);
+    await teardown(agents, server, dir);
   });
 
   it("keeps the node ready and its work untouched", async () => {

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  killStrays,
   type Proc,
-  removeDir,
   startAgent,
   startServer,
   stop,
   type TestServer,
+  teardown,
   tempDir,
   waitFor,
+  waitReady,
 } from "./harness.js";
 
 const exec = (script: string) => ({ command: "/bin/sh", args: ["-c", script] });
@@ -22,17 +22,11 @@ describe("crash safety", () => {
     dir = tempDir("crash");
     server = await startServer(`${dir}/server`, ["--heartbeat-grace", "2000"]);
     agents.push(startAgent(server, "n1", dir), startAgent(server, "n2", dir));
-    await waitFor("2 ready nodes", async () => {
-      const nodes = await server.admin.listNodes();
-      return nodes.filter((n) => n.status === "ready").length === 2 || undefined;
-    });
+    await waitReady(server, 2);
   });
 
   afterAll(async () => {
-    await Promise.all(agents.map((a) => stop(a)));
-    if (server) await stop(server.proc);
-    killStrays(dir);
-    removeDir(dir);
+    await teardown(agents, server, dir);
   });
 
   it("loses no accepted job when the server is killed with SIGKILL, and restarts no running task", async () => {

@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  killStrays,
   type Proc,
-  removeDir,
   startAgent,
   startServer,
-  stop,
   type TestServer,
+  teardown,
   tempDir,
   waitFor,
 } from "./harness.js";
@@ -30,10 +28,7 @@ describe("drain and eligibility", () => {
   });
 
   afterAll(async () => {
-    await Promise.all(agents.map((a) => stop(a)));
-    if (server) await stop(server.proc);
-    killStrays(dir);
-    removeDir(dir);
+    await teardown(agents, server, dir);
   });
 
   it("an ineligible node takes no new work but keeps its own", async () => {

@@ -12,6 +12,7 @@ import {
   type TestServer,
   tempDir,
   waitFor,
+  waitReady,
 } from "./harness.js";
 
 const exec = (script: string) => ({ command: "/bin/sh", args: ["-c", script] });
@@ -26,10 +27,7 @@ describe("a real server and real agents", () => {
     server = await startServer(`${dir}/server`, ["--heartbeat-grace", "3000"]);
     agents.push(startAgent(server, "edge-1", dir, ["--site", "site-a", "--label", "zone=a"]));
     agents.push(startAgent(server, "edge-2", dir, ["--site", "site-b", "--label", "zone=b"]));
-    await waitFor("2 ready nodes", async () => {
-      const nodes = await server.admin.listNodes();
-      return nodes.filter((n) => n.status === "ready").length === 2 || undefined;
-    });
+    await waitReady(server, 2);
   });
 
   afterAll(async () => {

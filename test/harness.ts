@@ -131,3 +131,26 @@ export function killStrays(dir: string): void {
     }
   }
 }
+
+/** Waits until `count` nodes are ready. */
+export function waitReady(server: TestServer, count: number, timeoutMs = 30_000): Promise<true> {
+  return waitFor(
+    `${count} ready nodes`,
+    async () =>
+      (await server.admin.listNodes()).filter((n) => n.status === "ready").length >= count ||
+      undefined,
+    timeoutMs,
+  );
+}
+
+/** Stops agents and server, kills what their tasks left behind, removes the directory. */
+export async function teardown(
+  agents: Iterable<Proc>,
+  server: TestServer | undefined,
+  dir: string,
+): Promise<void> {
+  await Promise.all([...agents].map((a) => stop(a)));
+  if (server) await stop(server.proc);
+  killStrays(dir);
+  removeDir(dir);
+}

@@ -2,15 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Allocation } from "../src/model/index.js";
 import { FaultProxy } from "./fault-proxy.js";
 import {
-  killStrays,
   type Proc,
-  removeDir,
   startAgent,
   startServer,
-  stop,
   type TestServer,
+  teardown,
   tempDir,
   waitFor,
+  waitReady,
 } from "./harness.js";
 
 const service = (name: string, role: string) => ({
@@ -60,10 +59,7 @@ describe("partitions: tell a cut link from a dead node, restart nothing when it 
     await agentVia("w1", "s1", "primary");
     await agentVia("w2", "s1", "witness");
     await agentVia("lone", "s2", "lonely");
-    await waitFor("3 ready nodes", async () => {
-      const nodes = await server.admin.listNodes();
-      return nodes.filter((n) => n.status === "ready").length === 3 || undefined;
-    });
+    await waitReady(server, 3);
     await server.admin.submitJob(service("with-witness", "primary"));
     await server.admin.submitJob(service("alone", "lonely"));
     await waitFor("both running", async () => {
@@ -75,10 +71,7 @@ describe("partitions: tell a cut link from a dead node, restart nothing when it 
 
   afterAll(async () => {
     await Promise.all(proxies.map((p) => p.stop()));
-    await Promise.all(agents.map((a) => stop(a)));
-    if (server) await stop(server.proc);
-    killStrays(dir);
-    removeDir(dir);
+    await teardown(agents, server, dir);
   });
 
   it("a cut link with a witness in the site: disconnected, work left alone, nothing restarted on heal", async () => {

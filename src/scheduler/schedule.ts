@@ -54,15 +54,6 @@ function isLive(a: Allocation): boolean {
   );
 }
 
-/** A batch instance that finished with this task spec needs no new run. */
-function isDone(a: Allocation, task: TaskSpec): boolean {
-  return (
-    a.desiredStatus === "run" &&
-    (a.status === "complete" || a.status === "failed") &&
-    sameTask(a.taskSpec, task)
-  );
-}
-
 /** Per-task placement machinery shared by the placements of that task in one evaluation. */
 interface TaskRun {
   task: TaskSpec;

@@ -13,14 +13,20 @@ export interface ProcStat {
   rssPages: number;
 }
 
-/** State, process group and resident pages from the text of a /proc/<pid>/stat file. */
-export function parseProcStat(text: string): ProcStat | undefined {
+/** The fields after "pid (comm) " of a /proc/<pid>/stat text (comm may hold spaces and ")"). */
+export function procStatFields(text: string): string[] | undefined {
   const close = text.lastIndexOf(")");
   if (close < 0) return undefined;
-  const fields = text
+  return text
     .slice(close + 2)
     .trim()
     .split(/\s+/);
+}
+
+/** State, process group and resident pages from the text of a /proc/<pid>/stat file. */
+export function parseProcStat(text: string): ProcStat | undefined {
+  const fields = procStatFields(text);
+  if (!fields) return undefined;
   const state = fields[STATE_INDEX] ?? "";
   const pgrp = Number(fields[PGRP_INDEX]);
   const rssPages = Number(fields[RSS_INDEX]);

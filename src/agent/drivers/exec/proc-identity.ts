@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { TaskRecord } from "../driver.js";
+import { procStatFields } from "./proc-group.js";
 
 // Fields after "pid (comm) ": state is field 3, starttime field 22 (man 5 proc).
 const STATE_INDEX = 3 - 3;
@@ -13,12 +14,8 @@ export interface ProcStartInfo {
 
 /** State and start time from the text of a /proc/<pid>/stat file. */
 export function parseStartInfo(text: string): ProcStartInfo | undefined {
-  const close = text.lastIndexOf(")");
-  if (close < 0) return undefined;
-  const fields = text
-    .slice(close + 2)
-    .trim()
-    .split(/\s+/);
+  const fields = procStatFields(text);
+  if (!fields) return undefined;
   const state = fields[STATE_INDEX] ?? "";
   const startTime = Number(fields[STARTTIME_INDEX]);
   if (!state || !Number.isSafeInteger(startTime)) return undefined;
