@@ -1,7 +1,8 @@
 import { open } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
-import { type AgentAlloc, type AllocReport, defaultRestart } from "../model/index.js";
+import type { AgentAlloc, AllocReport } from "../model/index.js";
+import { defaultRestart } from "../model/restart-defaults.js";
 import type { Driver, TaskHandle } from "./drivers/driver.js";
 import { findDriver } from "./drivers/registry.js";
 import { isSafeAllocId, LocalState, type StoredTask } from "./local-state.js";

@@ -293,9 +293,4 @@ export function rescheduleDelay(p: ReschedulePolicy, attempt: number): number {
   return Math.min(d, Math.max(p.maxDelay, p.delay));
 }
 
-/** Restart policy when a task does not give one (batch tasks retry more, like Nomad). */
-export function defaultRestart(type: JobType): RestartPolicy {
-  return type === "batch"
-    ? { attempts: 3, delay: 1000, mode: "fail" }
-    : { attempts: 2, delay: 1000, mode: "fail" };
-}
+export { defaultRestart } from "./restart-defaults.js";

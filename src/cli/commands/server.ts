@@ -2,7 +2,6 @@ import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { DEFAULT_LISTEN, parseListen, serverConfig } from "../../server/config.js";
 import { makeLogger } from "../../server/logger.js";
-import { startServer } from "../../server/main.js";
 import { CliError } from "../errors.js";
 import type { CliContext } from "./shared.js";
 
@@ -70,6 +69,8 @@ export function serverCommand(program: Command, ctx: CliContext): void {
         heartbeatGraceMs: positiveMs("--heartbeat-grace", f.heartbeatGrace),
       });
       const logger = makeLogger(config.logFormat, config.logLevel, "brink-server");
+      // Loaded here, not at CLI start: `brink agent` on a small device never loads the server.
+      const { startServer } = await import("../../server/main.js");
       const server = await startServer(config, logger).catch((err: Error) => {
         throw new CliError(`server failed to start: ${err.message}`);
       });

@@ -1,20 +1,18 @@
 import { readFile } from "node:fs/promises";
 import { type Command, InvalidArgumentError, Option } from "commander";
-import {
-  ALGORITHMS,
-  type Algorithm,
-  type Cluster,
-  checkPlanJson,
-  DEFAULT_BUDGET_MS,
-  type InputIssue,
-  type Parsed,
-  type PlanReport,
-  parseClusterYaml,
-  parseWfFormat,
-  planWorkflow,
-  type Workflow,
-  workflowProblem,
+import type {
+  Algorithm,
+  Cluster,
+  InputIssue,
+  Parsed,
+  PlanReport,
+  Workflow,
 } from "../../scheduler/dag/index.js";
+import { ALGORITHMS, DEFAULT_BUDGET_MS } from "../../scheduler/dag/plan.js";
+
+/** The planner and its parsers load only when a workflow command runs (the CLI starts lighter). */
+const dag = () => import("../../scheduler/dag/index.js");
+
 import { seededRandom } from "../../scheduler/random.js";
 import { CliError, EXIT } from "../errors.js";
 import { printJson } from "../output/print.js";
@@ -62,12 +60,12 @@ async function readJson(file: string, what: string, hint: string): Promise<unkno
 
 async function readWorkflow(file: string, ctx: CliContext): Promise<Workflow> {
   const json = await readJson(file, "workflow file", WFFORMAT_HINT);
-  return unwrap(parseWfFormat(json), `workflow file ${file}`, WFFORMAT_HINT, ctx);
+  return unwrap((await dag()).parseWfFormat(json), `workflow file ${file}`, WFFORMAT_HINT, ctx);
 }
 
 async function readCluster(file: string, ctx: CliContext): Promise<Cluster> {
   const text = await readText(file, "cluster file");
-  return unwrap(parseClusterYaml(text), `cluster file ${file}`, CLUSTER_EXAMPLE, ctx);
+  return unwrap((await dag()).parseClusterYaml(text), `cluster file ${file}`, CLUSTER_EXAMPLE, ctx);
 }
 
 function wholeNumber(value: string): number {
@@ -119,6 +117,7 @@ function planAction(ctx: CliContext) {
     const workflow = await readWorkflow(o.wfformat, ctx);
     const cluster = await readCluster(o.cluster, ctx);
     const started = performance.now();
+    const { planWorkflow } = await dag();
     const report = planWorkflow(workflow, cluster, {
       algorithm: o.algorithm,
       budgetMs: o.budgetMs,
@@ -146,6 +145,7 @@ interface PlanFlags {
 function checkAction(ctx: CliContext) {
   return async (o: { wfformat: string; cluster: string; plan: string }, cmd: Command) => {
     const json = cmd.optsWithGlobals<{ json?: boolean }>().json === true;
+    const { checkPlanJson, workflowProblem } = await dag();
     const problem = workflowProblem(
       await readWorkflow(o.wfformat, ctx),
       await readCluster(o.cluster, ctx),

@@ -12,8 +12,8 @@ describe("parseExecConfig", () => {
 
   it("names every problem in one clear error", () => {
     expect(() => parseExecConfig({ command: "", args: [1] })).toThrow(
-      /invalid exec config: config\.command: command must not be empty; config\.args\.0: /,
+      /invalid exec config: config\.command: must be a non-empty string; config\.args: must be a list of strings/,
     );
-    expect(() => parseExecConfig({ command: "sh", extra: true })).toThrow(/invalid exec config/);
+    expect(() => parseExecConfig({ command: "sh", extra: true })).toThrow(/unknown field "extra"/);
   });
 });
