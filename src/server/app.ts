@@ -38,6 +38,7 @@ function installMetrics(app: FastifyInstance, deps: AppDeps): void {
       if (who?.role !== "admin")
         throw new BrinkError("UNAUTHORIZED", "metrics need the admin token");
     }
+    deps.cp.updateGauges();
     return reply
       .type(deps.metrics.registry.contentType)
       .send(await deps.metrics.registry.metrics());

@@ -69,6 +69,7 @@ export class ControlPlane {
   private readonly dirtyJobs = new Set<string>();
   private pendingKick = false;
   private flushTimer: NodeJS.Timeout | null = null;
+  private gaugeTimer: NodeJS.Timeout | null = null;
   private state = new ClusterState();
   private worker: Promise<void> | null = null;
   private stopped = false;
@@ -88,6 +89,7 @@ export class ControlPlane {
       clock: this.deps.clock,
       logger: this.deps.logger,
       nodes: () => this.state.nodes.values(),
+      nodesInSite: (site) => this.state.nodesInSite(site),
       node: (id) => this.state.nodes.get(id),
       connected: (id) => this.sessions.has(id),
       dropSession: (id) => {
@@ -153,6 +155,7 @@ export class ControlPlane {
     this.stopped = true;
     this.monitor.stop();
     if (this.drainTimer) clearInterval(this.drainTimer);
+    if (this.gaugeTimer) clearTimeout(this.gaugeTimer);
     for (const f of this.followUps.values()) clearTimeout(f.timer);
     this.broker.close();
     this.logs.cancelAll();
@@ -576,7 +579,9 @@ export class ControlPlane {
         for (const job of this.state.jobs.values())
           if (job.type === "system") this.enqueue(job.id, "node-update");
       }
-      this.monitor.pushPeers(updated.site);
+      // Everyone in the site learns of a new or moved peer port; otherwise only this node needs its list.
+      const peerChanged = updated.peerAddr !== node.peerAddr || node.status === "down";
+      this.monitor.pushPeers(updated.site, peerChanged && updated.peerAddr ? undefined : nodeId);
       this.pushAllocs(nodeId);
       this.refreshGauges();
     });
@@ -797,7 +802,18 @@ export class ControlPlane {
     if (msg) session.send(msg);
   }
 
+  /** Gauges are recomputed at most once a second (a pass over every node and allocation). */
   private refreshGauges(): void {
+    if (this.gaugeTimer) return;
+    this.gaugeTimer = setTimeout(() => {
+      this.gaugeTimer = null;
+      this.updateGauges();
+    }, 1000);
+    this.gaugeTimer.unref();
+  }
+
+  /** Recomputes the node and allocation gauges now (also done before every scrape). */
+  updateGauges(): void {
     const m = this.deps.metrics;
     m.nodes.reset();
     for (const n of this.state.nodes.values()) m.nodes.inc({ status: n.status, site: n.site });

@@ -19,6 +19,8 @@ export interface MonitorHost {
   clock: Clock;
   logger: Logger;
   nodes(): Iterable<Node>;
+  /** The nodes of one site (an index, so per-node work stays independent of fleet size). */
+  nodesInSite(site: string): Iterable<Node>;
   node(nodeId: string): Node | undefined;
   connected(nodeId: string): boolean;
   /** Drops the node's session (it reconnects and says hello when the link works again). */
@@ -93,27 +95,24 @@ export class NodeMonitor {
   /** Ready nodes of the same site with a live session, other than `node`. */
   witnesses(node: Node): string[] {
     const out: string[] = [];
-    for (const n of this.host.nodes()) {
-      if (
-        n.id !== node.id &&
-        n.site === node.site &&
-        n.status === "ready" &&
-        this.host.connected(n.id)
-      )
-        out.push(n.id);
+    for (const n of this.host.nodesInSite(node.site)) {
+      if (n.id !== node.id && n.status === "ready" && this.host.connected(n.id)) out.push(n.id);
     }
     return out;
   }
 
-  /** Tells every connected node of `site` which peers to probe. */
-  pushPeers(site: string): void {
-    const members = [...this.host.nodes()].filter((n) => n.site === site && n.status !== "down");
-    for (const n of members) {
+  /**
+   * Tells connected nodes of `site` which peers to probe: every member, or only `onlyTo` (a node
+   * that just said hello while the site's probe targets did not change).
+   */
+  pushPeers(site: string, onlyTo?: string): void {
+    const members = [...this.host.nodesInSite(site)].filter((n) => n.status !== "down");
+    const targets: PeerTarget[] = members
+      .filter((p) => p.peerAddr)
+      .map((p) => ({ nodeId: p.id, name: p.name, addr: p.peerAddr as string }));
+    for (const n of onlyTo ? members.filter((m) => m.id === onlyTo) : members) {
       if (!this.host.connected(n.id)) continue;
-      const peers: PeerTarget[] = members
-        .filter((p) => p.id !== n.id && p.peerAddr)
-        .map((p) => ({ nodeId: p.id, name: p.name, addr: p.peerAddr as string }));
-      this.host.send(n.id, { type: "peers", peers });
+      this.host.send(n.id, { type: "peers", peers: targets.filter((t) => t.nodeId !== n.id) });
     }
   }
 

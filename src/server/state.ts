@@ -38,6 +38,7 @@ export class ClusterState {
   readonly allocs = new Map<string, Allocation>();
   private readonly jobsByName = new Map<string, string>();
   private readonly nodesByName = new Map<string, string>();
+  private readonly nodesBySite = new Map<string, Set<string>>();
   private readonly allocsByJob = new Map<string, Set<string>>();
   private readonly allocsByNode = new Map<string, Set<string>>();
   /** The scheduler's snapshot, kept up to date as allocations change (never rebuilt per evaluation). */
@@ -58,9 +59,21 @@ export class ClusterState {
   }
 
   putNode(node: Node): void {
+    const old = this.nodes.get(node.id);
+    if (old && old.site !== node.site) removeFromIndex(this.nodesBySite, old.site, old.id);
+    addToIndex(this.nodesBySite, node.site, node.id);
     this.nodes.set(node.id, node);
     this.nodesByName.set(node.name, node.id);
     this.nodeList = null;
+  }
+
+  nodesInSite(site: string): Node[] {
+    const out: Node[] = [];
+    for (const id of this.nodesBySite.get(site) ?? []) {
+      const n = this.nodes.get(id);
+      if (n) out.push(n);
+    }
+    return out;
   }
 
   /** Records a heartbeat without touching the node object (or the scheduler's caches). */
