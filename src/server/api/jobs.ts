@@ -34,8 +34,16 @@ export function jobRoutes(app: FastifyInstance, cp: ControlPlane): void {
     return { ...job, evalId: evaluation.id };
   });
 
-  app.get<{ Params: { id: string } }>("/v1/jobs/:id/allocations", async (req) =>
-    cp.jobAllocations(req.params.id),
+  app.get<{ Params: { id: string }; Querystring: PageQuery & { status?: string } }>(
+    "/v1/jobs/:id/allocations",
+    async (req, reply) => {
+      const allocs = cp
+        .jobAllocations(req.params.id)
+        .filter((a) => !req.query.status || a.status === req.query.status);
+      if (req.query.limit === undefined && req.query.cursor === undefined) return allocs;
+      const sorted = [...allocs].sort((a, b) => a.id.localeCompare(b.id));
+      return paginate(sorted, (a) => a.id, req.query, reply);
+    },
   );
 
   app.get<{ Params: { id: string } }>("/v1/jobs/:id/versions", async (req) =>

@@ -42,7 +42,12 @@ const ROUTES: Record<string, Record<string, Op>> = {
     get: { summary: "One job by id or name" },
     delete: { summary: "Stop a job" },
   },
-  "/v1/jobs/{id}/allocations": { get: { summary: "Allocations of a job" } },
+  "/v1/jobs/{id}/allocations": {
+    get: {
+      summary: "Allocations of a job (oldest first; sorted by id when paged); filter and page",
+      query: ["status", "limit", "cursor"],
+    },
+  },
   "/v1/jobs/{id}/versions": { get: { summary: "Stored versions of a job, oldest first" } },
   "/v1/evaluations/{id}": { get: { summary: "One evaluation" } },
   "/v1/allocations": {
