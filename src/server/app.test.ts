@@ -270,7 +270,11 @@ describe("HTTP API", () => {
       headers: auth(admin),
     });
     expect(filtered.json()).toEqual([]);
-    const jobPage = await app.inject({ method: "GET", url: "/v1/jobs/waits/allocations?limit=1", headers: auth(admin) });
+    const jobPage = await app.inject({
+      method: "GET",
+      url: "/v1/jobs/waits/allocations?limit=1",
+      headers: auth(admin),
+    });
     expect(jobPage.statusCode).toBe(200);
     expect((jobPage.json() as unknown[]).length).toBeLessThanOrEqual(1);
     const bad = await app.inject({ method: "GET", url: "/v1/nodes?limit=0", headers: auth(admin) });
