@@ -79,4 +79,27 @@ describe("drain and eligibility", () => {
       async () => (await server.admin.getNode("d1")).drain === null || undefined,
     );
   });
+
+  it("shows the topology: measured round trips and declared links", async () => {
+    const t = await waitFor("measured RTTs", async () => {
+      const topo = await server.admin.topology();
+      const measured = topo.links.filter((l) => l.kind === "measured");
+      const rtts = topo.nodes.filter((n) => n.serverRttMs !== null);
+      return measured.length >= 2 && rtts.length === 2 ? topo : undefined;
+    });
+    expect(t.sites).toEqual([{ name: "default", nodes: ["d1", "d2"] }]);
+    expect(t.links.find((l) => l.from === "d1" && l.to === "d2")?.latencyMs).toBeGreaterThanOrEqual(
+      0,
+    );
+    await server.admin.setDeclaredLinks([
+      { from: "default", to: "cloud", latencyMs: 40, bandwidthMbps: 100 },
+    ]);
+    const declared = (await server.admin.topology()).links.filter((l) => l.kind === "declared");
+    expect(declared).toEqual([
+      { from: "default", to: "cloud", latencyMs: 40, bandwidthMbps: 100, kind: "declared" },
+    ]);
+    await expect(
+      server.admin.setDeclaredLinks([{ from: "a", to: "b", latencyMs: -1, bandwidthMbps: 1 }]),
+    ).rejects.toThrow(/latencyMs/);
+  });
 });

@@ -43,6 +43,8 @@ export class AgentSessionClient {
   private retry: NodeJS.Timeout | null = null;
   private attempt = 0;
   private closed = false;
+  /** Smoothed round trip to the server (ms), from WebSocket ping/pong. */
+  private serverRtt: number | undefined;
   /** Set when the server refused the credential; `resume` after a rejoin. */
   private paused = false;
   private token: string;
@@ -131,8 +133,14 @@ export class AgentSessionClient {
     const every = Math.max(100, intervalMs);
     const ws = this.ws;
     let lastPong = Date.now();
+    let pingSent = 0;
     ws?.on("pong", () => {
       lastPong = Date.now();
+      // Round trip to the control plane, smoothed (EWMA), reported with heartbeats.
+      if (pingSent > 0) {
+        const rtt = performance.now() - pingSent;
+        this.serverRtt = this.serverRtt === undefined ? rtt : 0.8 * this.serverRtt + 0.2 * rtt;
+      }
     });
     this.heartbeat = setInterval(() => {
       if (Date.now() - lastPong > 3 * every + 1000) {
@@ -140,8 +148,15 @@ export class AgentSessionClient {
         ws?.terminate();
         return;
       }
-      this.send(this.handlers.heartbeat?.() ?? { type: "heartbeat" });
-      if (ws?.readyState === WebSocket.OPEN) ws.ping();
+      const beat = this.handlers.heartbeat?.() ?? { type: "heartbeat" as const };
+      if (beat.type === "heartbeat" && this.serverRtt !== undefined) {
+        beat.serverRttMs = Math.round(this.serverRtt * 100) / 100;
+      }
+      this.send(beat);
+      if (ws?.readyState === WebSocket.OPEN) {
+        pingSent = performance.now();
+        ws.ping();
+      }
     }, every);
   }
 

@@ -8,6 +8,7 @@ import { nodeCommands } from "./commands/node.js";
 import { openapiCommand } from "./commands/openapi.js";
 import { serverCommand } from "./commands/server.js";
 import type { CliContext } from "./commands/shared.js";
+import { topologyCommands } from "./commands/topology.js";
 import { workflowCommands } from "./commands/workflow.js";
 
 /** The `brink` command tree. */
@@ -37,6 +38,7 @@ Exit codes: 0 ok; 1 the request failed (refused, unreachable, or unplaceable in 
   nodeCommands(program, ctx);
   jobCommands(program, ctx);
   allocCommands(program, ctx);
+  topologyCommands(program, ctx);
   openapiCommand(program, ctx);
   workflowCommands(program, ctx);
   return program;

@@ -1,4 +1,11 @@
-import type { Allocation, Evaluation, Fingerprint, Job, NodeView } from "../model/index.js";
+import type {
+  Allocation,
+  Evaluation,
+  Fingerprint,
+  Job,
+  NodeView,
+  Topology,
+} from "../model/index.js";
 import type { Plan } from "../scheduler/plan.js";
 import { ApiError } from "./api-error.js";
 
@@ -117,6 +124,16 @@ export class BrinkClient {
     return this.json("POST", `/v1/nodes/${encodeURIComponent(idOrName)}/drain`, {
       json: { deadline },
     });
+  }
+
+  topology(): Promise<Topology> {
+    return this.json("GET", "/v1/topology");
+  }
+
+  setDeclaredLinks(
+    links: Array<{ from: string; to: string; latencyMs: number; bandwidthMbps: number }>,
+  ) {
+    return this.json<typeof links>("PUT", "/v1/topology/links", { json: links });
   }
 
   /** Submits a job: a parsed object (sent as JSON) or YAML/JSON text (sent as YAML). */

@@ -11,3 +11,4 @@ export * from "./job-validate.js";
 export * from "./node.js";
 export * from "./protocol.js";
 export * from "./resources.js";
+export * from "./topology-view.js";

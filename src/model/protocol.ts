@@ -38,7 +38,7 @@ export type AgentMessage =
   /** The agent cannot apply a delta (it missed one): send the full desired set. */
   | { type: "resync" }
   /** `peers`: the latest probe of each site peer (witness reports). */
-  | { type: "heartbeat"; peers?: Record<string, PeerReport> }
+  | { type: "heartbeat"; peers?: Record<string, PeerReport>; serverRttMs?: number }
   | { type: "probe-result"; requestId: string; nodeId: string; ok: boolean; rttMs: number | null }
   /** `seq` numbers the agent's reports; the server acknowledges each with `report-ack`. */
   | { type: "alloc-status"; report: AllocReport; seq?: number }

@@ -7,6 +7,7 @@ import { installErrorHandlers } from "./api/errors.js";
 import { jobRoutes } from "./api/jobs.js";
 import { nodeRoutes } from "./api/nodes.js";
 import { openApiDocument } from "./api/openapi.js";
+import { topologyRoutes } from "./api/topology.js";
 import { installYamlParser } from "./api/yaml-body.js";
 import type { ServerConfig } from "./config.js";
 import type { ControlPlane } from "./control-plane.js";
@@ -68,6 +69,7 @@ export function buildApp(deps: AppDeps): { app: FastifyInstance; gateway: AgentG
   nodeRoutes(app, deps.cp);
   jobRoutes(app, deps.cp);
   allocationRoutes(app, deps.cp, deps.config.logTailBytes);
+  topologyRoutes(app, deps.cp);
   const gateway = new AgentGateway(deps.cp, deps.logger.child({ component: "gateway" }));
   gateway.attach(app.server);
   return { app, gateway };

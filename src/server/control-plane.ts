@@ -19,6 +19,7 @@ import {
   newId,
   type PeerReport,
   type SyncPoint,
+  type Topology,
 } from "../model/index.js";
 import { type Plan, planAllocations, scheduleJob } from "../scheduler/index.js";
 import type { Store, TokenRecord } from "../store/index.js";
@@ -34,6 +35,8 @@ import { checkPlan } from "./plan-check.js";
 import type { AgentSession } from "./session.js";
 import { ClusterState } from "./state.js";
 import { hashToken, newToken, sameHash } from "./tokens.js";
+import { DECLARED_LINKS_KEY, type DeclaredLink, declaredLinksSchema } from "./topology/declared.js";
+import { MeasuredRtts } from "./topology/measured.js";
 
 export interface ControlPlaneDeps {
   store: Store;
@@ -59,6 +62,9 @@ export class ControlPlane {
   readonly broker = new EvalBroker();
   readonly logs = new LogsRelay();
   private readonly mutex = new Mutex();
+  /** Round-trip times agents measure (to the server and to site peers). */
+  readonly rtts = new MeasuredRtts();
+  private declaredLinks: DeclaredLink[] = [];
   /** Numbered desired-state sync with each agent (one epoch per server start). */
   private readonly sync = new NodeSync(newId());
   private readonly sessions = new Map<string, AgentSession>();
@@ -137,6 +143,9 @@ export class ControlPlane {
   /** Loads state, re-enqueues what a crash may have left unfinished, starts worker and monitor. */
   async start(): Promise<void> {
     this.state = await ClusterState.load(this.deps.store);
+    const links = await this.deps.store.getMeta(DECLARED_LINKS_KEY);
+    const parsed = links ? declaredLinksSchema.safeParse(JSON.parse(links)) : undefined;
+    this.declaredLinks = parsed?.success ? parsed.data : [];
     for (const e of await this.deps.store.listPendingEvaluations()) this.broker.enqueue(e);
     for (const job of this.state.jobs.values()) this.enqueue(job.id, "node-update");
     this.worker = this.runWorker();
@@ -402,6 +411,45 @@ export class ControlPlane {
 
   // ---- nodes and sessions -----------------------------------------------------------------
 
+  /** Replaces the declared links (sites to each other and to the cloud); stored in the store. */
+  setDeclaredLinks(links: DeclaredLink[]): Promise<DeclaredLink[]> {
+    return this.mutex.run(async () => {
+      await this.deps.store.setMeta(DECLARED_LINKS_KEY, JSON.stringify(links));
+      this.declaredLinks = links;
+      return links;
+    });
+  }
+
+  /** Sites, nodes and links: declared figures and what the agents measure. */
+  topology(): Topology {
+    const nodes = this.listNodes();
+    const sites = new Map<string, string[]>();
+    for (const n of nodes) sites.set(n.site, [...(sites.get(n.site) ?? []), n.name]);
+    const names = new Map(nodes.map((n) => [n.id, n.name]));
+    return {
+      sites: [...sites].map(([name, members]) => ({ name, nodes: members })),
+      nodes: nodes.map((n) => ({
+        id: n.id,
+        name: n.name,
+        site: n.site,
+        status: n.status,
+        serverRttMs: this.rtts.serverRtt(n.id),
+      })),
+      links: [
+        ...this.declaredLinks.map((l) => ({ ...l, kind: "declared" as const })),
+        ...this.rtts
+          .peerLinks()
+          .filter((l) => names.has(l.from) && names.has(l.to))
+          .map((l) => ({
+            from: names.get(l.from) as string,
+            to: names.get(l.to) as string,
+            latencyMs: l.rttMs,
+            kind: "measured" as const,
+          })),
+      ],
+    };
+  }
+
   /** Takes a node out of (or back into) placement; its current work stays. */
   setEligibility(idOrName: string, eligible: boolean): Promise<NodeView> {
     return this.mutex.run(async () => {
@@ -606,8 +654,9 @@ export class ControlPlane {
     for (const jobId of new Set(gone.map((a) => a.jobId))) this.enqueue(jobId, "node-lost");
   }
 
-  heartbeat(nodeId: string, peers?: Record<string, PeerReport>): void {
+  heartbeat(nodeId: string, peers?: Record<string, PeerReport>, serverRttMs?: number): void {
     this.monitor.heartbeat(nodeId, peers);
+    this.rtts.report(nodeId, peers, serverRttMs);
     this.deps.metrics.heartbeats.inc();
     this.state.touch(nodeId, this.now());
   }

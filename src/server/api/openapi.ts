@@ -64,6 +64,14 @@ const ROUTES: Record<string, Record<string, Op>> = {
       query: ["stream", "tail"],
     },
   },
+  "/v1/topology": {
+    get: { summary: "Sites, nodes and links: declared figures and measured RTTs" },
+  },
+  "/v1/topology/links": {
+    put: {
+      summary: "Replace the declared links [{from, to, latencyMs, bandwidthMbps}] (sites, cloud)",
+    },
+  },
   "/v1/agent/session": {
     get: { summary: "Agent WebSocket session (node token; Upgrade: websocket)" },
   },

@@ -105,7 +105,7 @@ export class AgentGateway {
           msg.sync,
         );
       case "heartbeat":
-        return this.cp.heartbeat(nodeId, msg.peers);
+        return this.cp.heartbeat(nodeId, msg.peers, msg.serverRttMs);
       case "probe-result":
         return this.cp.probeResult(nodeId, msg.nodeId, { ok: msg.ok, rttMs: msg.rttMs });
       case "alloc-status":

@@ -33,7 +33,11 @@ const message = z.discriminatedUnion("type", [
     peer: z.object({ host: z.string().nullable(), port: z.int().min(1).max(65535) }).optional(),
     sync: z.object({ epoch: z.string(), seq: z.int() }).optional(),
   }),
-  z.object({ type: z.literal("heartbeat"), peers: z.record(z.string(), peerReport).optional() }),
+  z.object({
+    type: z.literal("heartbeat"),
+    peers: z.record(z.string(), peerReport).optional(),
+    serverRttMs: z.number().min(0).optional(),
+  }),
   z.object({
     type: z.literal("probe-result"),
     requestId: z.string(),
