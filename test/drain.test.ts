@@ -102,4 +102,44 @@ describe("drain and eligibility", () => {
       server.admin.setDeclaredLinks([{ from: "a", to: "b", latencyMs: -1, bandwidthMbps: 1 }]),
     ).rejects.toThrow(/latencyMs/);
   });
+
+  it("places by latency: only nodes within the bound, pending with the reason otherwise", async () => {
+    const job = (name: string, to: string, maxMs: number) => ({
+      name,
+      tasks: [
+        {
+          name: "t",
+          driver: "exec",
+          config: { command: "/bin/sh", args: ["-c", "exec sleep 600"] },
+          resources: { cpu: 10, memory: 16 },
+          latency: [{ to, maxMs }],
+        },
+      ],
+    });
+    await server.admin.setDeclaredLinks([
+      { from: "default", to: "far", latencyMs: 40, bandwidthMbps: 100 },
+    ]);
+    await server.admin.submitJob(job("near-d1", "node:d1", 50));
+    await waitFor(
+      "near-d1 running",
+      async () =>
+        (await server.admin.jobAllocations("near-d1"))[0]?.status === "running" || undefined,
+    );
+    await server.admin.submitJob(job("to-far", "site:far", 20));
+    const pending = await waitFor("a reason", async () => {
+      const [a] = await server.admin.jobAllocations("to-far");
+      return a && a.reasons.length > 0 ? a : undefined;
+    });
+    expect(pending.nodeId).toBeNull();
+    // d1 is still drained from the test before; d2 is 40 ms from "far".
+    expect(pending.reasons[0]).toBe("2 nodes: 1 drained, 1 RTT to site:far over 20ms");
+    await server.admin.setDeclaredLinks([
+      { from: "default", to: "far", latencyMs: 10, bandwidthMbps: 100 },
+    ]);
+    await waitFor(
+      "to-far placed",
+      async () =>
+        (await server.admin.jobAllocations("to-far"))[0]?.status === "running" || undefined,
+    );
+  });
 });

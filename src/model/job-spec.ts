@@ -133,6 +133,17 @@ export const dataSchema = z.strictObject({
   }),
 });
 
+/** A latency bound: `to` is `site:<name>`, `node:<name>` or `label:<key>=<value>`. */
+export const latencySchema = z.strictObject({
+  to: z
+    .string()
+    .regex(
+      /^(site:.+|node:.+|label:[^=]+=.*)$/,
+      'must be "site:<name>", "node:<name>" or "label:<key>=<value>"',
+    ),
+  maxMs: z.number().positive("maxMs must be greater than 0"),
+});
+
 export const schedulingSchema = z.strictObject({
   /** binpack fills nodes (keeps whole machines free); spread balances load across nodes. */
   algorithm: z.enum(["binpack", "spread"]).default("binpack"),
@@ -198,6 +209,8 @@ export const taskSchema = z
     /** Data this task produces (used to plan transfers) and consumes (by output name). */
     outputs: z.array(dataSchema).default([]),
     inputs: z.array(name).default([]),
+    /** Only nodes whose measured (or declared) RTT to the target is within `maxMs`. */
+    latency: z.array(latencySchema).default([]),
   })
   .superRefine((t, ctx) => {
     if (!(KNOWN_DRIVERS as readonly string[]).includes(t.driver)) {
@@ -260,6 +273,7 @@ export type RestartPolicy = z.output<typeof restartSchema>;
 export type Affinity = z.output<typeof affinitySchema>;
 export type Spread = z.output<typeof spreadSchema>;
 export type GpuRequest = z.output<typeof gpuRequestSchema>;
+export type LatencyConstraint = z.output<typeof latencySchema>;
 
 export type ReschedulePolicy = z.output<typeof rescheduleSchema>;
 

@@ -1,4 +1,12 @@
-import type { Affinity, Constraint, GpuRequest, Node, Resources, Spread } from "../model/index.js";
+import type {
+  Affinity,
+  Constraint,
+  GpuRequest,
+  LatencyConstraint,
+  Node,
+  Resources,
+  Spread,
+} from "../model/index.js";
 
 /** What every plugin may look at while placing one instance of one task. */
 export interface PlacementContext {
@@ -13,6 +21,10 @@ export interface PlacementContext {
   affinities: readonly Affinity[];
   spread: readonly Spread[];
   algorithm: "binpack" | "spread";
+  /** Latency bounds of the task. */
+  latency: readonly LatencyConstraint[];
+  /** RTT from a node to a latency target; undefined when unknown. */
+  rtt(node: Node, to: string): number | undefined;
   /** `job`: no two instances of the job on a node; `task`: of the task; `none`. */
   distinctHosts: "job" | "task" | "none";
   /** Instances of the task wanted in all (anti-affinity scales by it). */

@@ -8,6 +8,7 @@ import { distinctHosts } from "./plugins/distinct-hosts/index.js";
 import { drivers } from "./plugins/drivers/index.js";
 import { eligibility } from "./plugins/eligibility/index.js";
 import { gpus } from "./plugins/gpus/index.js";
+import { latency } from "./plugins/latency/index.js";
 import { leastAllocated } from "./plugins/least-allocated/index.js";
 import { resources } from "./plugins/resources/index.js";
 import { spread } from "./plugins/spread/index.js";
@@ -18,6 +19,7 @@ import { workflow } from "./plugins/workflow/index.js";
  * - eligibility first: a down or drained node is out whatever else holds, and it is cheapest;
  * - drivers and constraints next: they depend only on the node's class, so they are cached per
  *   class within an evaluation;
+ * - latency next: it depends on the node itself (its measured round trips), not its class;
  * - distinct hosts, resources and GPUs last: they depend on what is in use (this plan included),
  *   so they run for the survivors only. Resources and GPUs are the checks preemption can lift.
  */
@@ -25,6 +27,7 @@ export const FEASIBILITY: readonly FeasibilityPlugin[] = [
   eligibility,
   drivers,
   constraints,
+  latency,
   distinctHosts,
   resources,
   gpus,

@@ -185,6 +185,8 @@ class Scheduler {
       affinities,
       spread,
       algorithm: job.spec.scheduling.algorithm,
+      latency: task.latency,
+      rtt: (node, to) => this.input.snapshot.rtt?.(node, to),
       distinctHosts: distinctHostsOf(job, task),
       desiredCount: task.count,
       used: (id) => this.state.usedOn(id),

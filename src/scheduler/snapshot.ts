@@ -17,6 +17,11 @@ export interface Snapshot {
   devices: ReadonlyMap<string, ReadonlySet<string>>;
   /** Allocations holding resources, per node (preemption looks at them). */
   allocsOn: ReadonlyMap<string, readonly Allocation[]>;
+  /**
+   * Round-trip time (ms) from a node to a latency target (`site:…`, `node:…`, `label:k=v`),
+   * measured or declared; undefined when unknown. Absent: no network knowledge.
+   */
+  rtt?: (node: Node, to: string) => number | undefined;
 }
 
 /** True when an allocation holds resources on its node. */

@@ -21,7 +21,7 @@ import {
   type SyncPoint,
   type Topology,
 } from "../model/index.js";
-import { type Plan, planAllocations, scheduleJob } from "../scheduler/index.js";
+import { type Plan, planAllocations, type Snapshot, scheduleJob } from "../scheduler/index.js";
 import type { Store, TokenRecord } from "../store/index.js";
 import { EvalBroker, makeEvaluation } from "./broker.js";
 import type { ServerConfig } from "./config.js";
@@ -37,6 +37,7 @@ import { ClusterState } from "./state.js";
 import { hashToken, newToken, sameHash } from "./tokens.js";
 import { DECLARED_LINKS_KEY, type DeclaredLink, declaredLinksSchema } from "./topology/declared.js";
 import { MeasuredRtts } from "./topology/measured.js";
+import { declaredGraph, type RttSources, rttTo } from "./topology/rtt.js";
 
 export interface ControlPlaneDeps {
   store: Store;
@@ -65,6 +66,7 @@ export class ControlPlane {
   /** Round-trip times agents measure (to the server and to site peers). */
   readonly rtts = new MeasuredRtts();
   private declaredLinks: DeclaredLink[] = [];
+  private declaredGraph = declaredGraph([]);
   /** Numbered desired-state sync with each agent (one epoch per server start). */
   private readonly sync = new NodeSync(newId());
   private readonly sessions = new Map<string, AgentSession>();
@@ -146,6 +148,7 @@ export class ControlPlane {
     const links = await this.deps.store.getMeta(DECLARED_LINKS_KEY);
     const parsed = links ? declaredLinksSchema.safeParse(JSON.parse(links)) : undefined;
     this.declaredLinks = parsed?.success ? parsed.data : [];
+    this.declaredGraph = declaredGraph(this.declaredLinks);
     for (const e of await this.deps.store.listPendingEvaluations()) this.broker.enqueue(e);
     for (const job of this.state.jobs.values()) this.enqueue(job.id, "node-update");
     this.worker = this.runWorker();
@@ -298,7 +301,7 @@ export class ControlPlane {
     return scheduleJob({
       job,
       allocs: prev ? this.state.allocsOfJob(prev.id) : [],
-      snapshot: this.state.snapshot(),
+      snapshot: this.snapshot(),
       evalId: newId(),
       now,
       newId,
@@ -365,7 +368,7 @@ export class ControlPlane {
     const raw = scheduleJob({
       job,
       allocs: this.state.allocsOfJob(job.id),
-      snapshot: this.state.snapshot(),
+      snapshot: this.snapshot(),
       evalId: evaluation.id,
       now,
       newId,
@@ -411,11 +414,25 @@ export class ControlPlane {
 
   // ---- nodes and sessions -----------------------------------------------------------------
 
+  /** The scheduler's view: the state's live snapshot plus what is known of the network. */
+  private snapshot(): Snapshot {
+    const sources: RttSources = {
+      measured: this.rtts,
+      declared: this.declaredGraph,
+      nodeByName: (name) => this.state.nodeByName(name),
+      nodes: () => this.state.nodes.values(),
+    };
+    return { ...this.state.snapshot(), rtt: (node, to) => rttTo(sources, node, to) };
+  }
+
   /** Replaces the declared links (sites to each other and to the cloud); stored in the store. */
   setDeclaredLinks(links: DeclaredLink[]): Promise<DeclaredLink[]> {
     return this.mutex.run(async () => {
+      const graph = declaredGraph(links);
       await this.deps.store.setMeta(DECLARED_LINKS_KEY, JSON.stringify(links));
       this.declaredLinks = links;
+      this.declaredGraph = graph;
+      this.kickBlocked();
       return links;
     });
   }
@@ -656,7 +673,11 @@ export class ControlPlane {
 
   heartbeat(nodeId: string, peers?: Record<string, PeerReport>, serverRttMs?: number): void {
     this.monitor.heartbeat(nodeId, peers);
-    this.rtts.report(nodeId, peers, serverRttMs);
+    // A newly measured pair may let work with a latency bound be placed.
+    if (this.rtts.report(nodeId, peers, serverRttMs)) {
+      this.pendingKick = true;
+      this.scheduleFlush();
+    }
     this.deps.metrics.heartbeats.inc();
     this.state.touch(nodeId, this.now());
   }
@@ -733,6 +754,10 @@ export class ControlPlane {
   private markDirty(a: Allocation): void {
     this.dirtyAllocs.add(a.id);
     this.dirtyJobs.add(a.jobId);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
     this.flushTimer ??= setTimeout(() => {
       this.flushTimer = null;
       void this.mutex

@@ -15,6 +15,8 @@ export interface ContextUsage {
   preferredNode?: string;
   /** Nodes earlier attempts of the instance failed on. */
   avoidNodes?: string[];
+  /** RTT by `<node id> <target>`. */
+  rtt?: Record<string, number>;
 }
 
 type ContextData = Omit<
@@ -27,6 +29,7 @@ type ContextData = Omit<
   | "spreadValues"
   | "preferredNode"
   | "avoidNodes"
+  | "rtt"
 >;
 
 /** A PlacementContext for plugin tests: a 1-CPU/1-GiB exec task by default, nothing in use. */
@@ -43,6 +46,7 @@ export function testContext(over: Partial<ContextData> = {}, usage: ContextUsage
     algorithm: "binpack",
     distinctHosts: "none",
     desiredCount: 1,
+    latency: [],
     ...over,
     used: (id) => usage.used?.[id] ?? { cpu: 0, memory: 0, disk: 0 },
     devicesUsed: (id) => new Set(usage.devices?.[id] ?? []),
@@ -52,6 +56,7 @@ export function testContext(over: Partial<ContextData> = {}, usage: ContextUsage
     spreadValues: (key) => usage.spreadValues?.[key] ?? 1,
     preferredNode: () => usage.preferredNode,
     avoidNodes: () => usage.avoidNodes ?? [],
+    rtt: (node, to) => usage.rtt?.[`${node.id} ${to}`],
   };
   return ctx;
 }

@@ -18,11 +18,13 @@ export class MeasuredRtts {
   private readonly toServer = new Map<string, number>();
   private readonly between = new Map<string, Map<string, number>>();
 
+  /** Records one heartbeat's figures; true when a pair of nodes was measured for the first time. */
   report(
     nodeId: string,
     peers: Record<string, PeerReport> | undefined,
     serverRttMs: number | undefined,
-  ): void {
+  ): boolean {
+    let learned = false;
     if (serverRttMs !== undefined)
       this.toServer.set(nodeId, smooth(this.toServer.get(nodeId), serverRttMs));
     for (const [peer, r] of Object.entries(peers ?? {})) {
@@ -32,13 +34,23 @@ export class MeasuredRtts {
         row = new Map();
         this.between.set(nodeId, row);
       }
+      if (!row.has(peer)) learned = true;
       row.set(peer, smooth(row.get(peer), r.rttMs));
     }
+    return learned;
   }
 
   serverRtt(nodeId: string): number | null {
     const v = this.toServer.get(nodeId);
     return v === undefined ? null : round(v);
+  }
+
+  /** Measured RTT between two nodes (either direction), if any. */
+  rttBetween(a: string, b: string): number | undefined {
+    const ab = this.between.get(a)?.get(b);
+    const ba = this.between.get(b)?.get(a);
+    if (ab === undefined) return ba;
+    return ba === undefined ? ab : Math.min(ab, ba);
   }
 
   /** Measured node-to-node RTTs (each direction as measured by its prober). */
