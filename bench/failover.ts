@@ -42,6 +42,7 @@ import {
   tempDir,
   waitFor,
 } from "../test/harness.js";
+import { positive } from "./cli-args.js";
 
 const SCENARIOS = [
   "agent-kill",
@@ -65,15 +66,6 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "4" },
   },
 });
-
-function positive(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) {
-    console.error(`--${flag} must be a positive whole number, not "${value}"`);
-    process.exit(2);
-  }
-  return n;
-}
 
 const opts = {
   trials: positive("trials", values.trials),

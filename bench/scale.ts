@@ -42,6 +42,7 @@ import {
   tempDir,
   waitFor,
 } from "../test/harness.js";
+import { positive } from "./cli-args.js";
 import { CpuMeter, latency, rssMb } from "./scale/proc-stats.js";
 
 const FLEET_SCENARIOS = ["connect", "heartbeat", "join-storm", "e2e-10k-allocs", "e2e-100x100"];
@@ -60,15 +61,6 @@ const { values } = parseArgs({
     "per-hollow": { type: "string", default: "5000" },
   },
 });
-
-function positive(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) {
-    console.error(`--${flag} must be a positive whole number, not "${value}"`);
-    process.exit(2);
-  }
-  return n;
-}
 
 const opts = {
   nodes: positive("nodes", values.nodes),

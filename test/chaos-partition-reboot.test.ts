@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Allocation } from "../src/model/index.js";
@@ -10,25 +9,11 @@ import {
   startServer,
   stop,
   type TestServer,
+  tasksUnder,
   teardown,
   tempDir,
   waitFor,
 } from "./harness.js";
-
-/** Live task processes under `dir` (zombies are not running). */
-function tasksUnder(dir: string): number {
-  let n = 0;
-  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
-    try {
-      if (!readlinkSync(`/proc/${pid}/cwd`).startsWith(dir)) continue;
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      if (stat[stat.lastIndexOf(")") + 2] !== "Z") n++;
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return n;
-}
 
 const live = (a: Allocation) =>
   a.desiredStatus === "run" &&

@@ -154,3 +154,18 @@ export async function teardown(
   killStrays(dir);
   removeDir(dir);
 }
+
+/** Live task processes under `dir` (zombies are not running). */
+export function tasksUnder(dir: string): number {
+  let n = 0;
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (!readlinkSync(`/proc/${pid}/cwd`).startsWith(dir)) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (stat[stat.lastIndexOf(")") + 2] !== "Z") n++;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return n;
+}
