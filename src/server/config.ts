@@ -21,6 +21,10 @@ export interface ServerConfig {
   witnessTimeoutMs: number;
   /** Bytes of a log returned by default (`tail`). */
   logTailBytes: number;
+  /** Event log retention: keep the newest this many events (0 = no count limit). */
+  eventsKeep: number;
+  /** Event log retention: drop events older than this many ms (0 = no age limit). */
+  eventsMaxAgeMs: number;
 }
 
 export const DEFAULT_LISTEN = "127.0.0.1:7700";
@@ -47,6 +51,8 @@ export function serverConfig(over: Partial<ServerConfig> & { dataDir: string }):
     phiThreshold: 8,
     witnessTimeoutMs: 3000,
     logTailBytes: 1 << 20,
+    eventsKeep: 100_000,
+    eventsMaxAgeMs: 7 * 24 * 3_600_000,
     ...over,
   });
 }
