@@ -1,6 +1,12 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { Store } from "../store/index.js";
 
+const NON_CONFORMING_DEFAULTS = [
+  "nodejs_active_handles_total",
+  "nodejs_active_requests_total",
+  "nodejs_active_resources_total",
+];
+
 /** The control plane's Prometheus metrics, one registry per server instance. */
 export class ServerMetrics {
   readonly registry = new Registry();
@@ -99,7 +105,10 @@ export class ServerMetrics {
   });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: "brink_process_" });
+    collectDefaultMetrics({ register: this.registry, prefix: "brink_" });
+    // Gauges named `_total` break Prometheus conventions (promtool rejects them); the same counts
+    // are in `brink_nodejs_active_{handles,requests,resources}` by type.
+    for (const name of NON_CONFORMING_DEFAULTS) this.registry.removeSingleMetric(`brink_${name}`);
   }
 }
 
