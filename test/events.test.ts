@@ -7,6 +7,7 @@ import type { BrinkEvent } from "../src/model/index.js";
 import {
   type Proc,
   startAgent,
+  startBrink,
   startServer,
   stop,
   type TestServer,
@@ -204,6 +205,41 @@ describe("events: list, filters, paging and the SSE stream on a real server", ()
     await expect(
       server.admin.streamEvents({ type: "bogus" }, () => undefined),
     ).rejects.toMatchObject({ status: 400 });
+  });
+
+  it("brink events lists as a table or JSON, and --follow prints new events as they happen", async () => {
+    const env = {
+      BRINK_ADDR: server.url,
+      BRINK_TOKEN: readFileSync(join(dir, "server", "admin.token"), "utf8").trim(),
+    };
+    const listed = startBrink(["events", "--job", "hello", "--json"], env);
+    expect(await listed.exited).toBe(0);
+    const fromCli = JSON.parse(listed.lines.join("\n")) as BrinkEvent[];
+    expect(fromCli).toStrictEqual(await server.admin.listEvents({ job: "hello", latest: 20 }));
+    const tableRun = startBrink(["events", "--type", "node", "--last", "3"], env);
+    expect(await tableRun.exited).toBe(0);
+    expect(tableRun.lines[0]).toMatch(/^ID\s+TIME\s+TYPE\s+NODE\s+JOB\s+MESSAGE$/);
+    expect(tableRun.lines.slice(1).every((l) => / node\./.test(l))).toBe(true);
+
+    const follow = startBrink(
+      ["events", "--follow", "--json", "--last", "1", "--type", "job"],
+      env,
+    );
+    await waitFor(
+      "brink events --follow to print the newest",
+      () => follow.lines.length >= 1 || undefined,
+    );
+    await server.admin.submitJob(batch("followed", "true"));
+    const submitted = await waitFor("the new job's event", () =>
+      follow.lines
+        .map((l) => JSON.parse(l) as BrinkEvent)
+        .find((e) => e.type === "job.submitted" && e.jobName === "followed"),
+    );
+    expect(submitted.id).toBeGreaterThan(0);
+    expect(await stop(follow)).not.toBeNull();
+    const bad = startBrink(["events", "--type", "node.exploded"], env);
+    expect(await bad.exited).toBe(1);
+    expect(bad.lines.join("\n")).toContain('unknown event type "node.exploded"');
   });
 
   it("the client reconnects across a server restart with Last-Event-ID and misses nothing", async () => {

@@ -3,6 +3,7 @@ import { BRINK_VERSION } from "../server/version.js";
 import { agentCommand } from "./commands/agent.js";
 import { allocCommands } from "./commands/alloc.js";
 import { devCommand } from "./commands/dev.js";
+import { eventsCommand } from "./commands/events.js";
 import { jobCommands } from "./commands/job.js";
 import { nodeCommands } from "./commands/node.js";
 import { openapiCommand } from "./commands/openapi.js";
@@ -39,6 +40,7 @@ Exit codes: 0 ok; 1 the request failed (refused, unreachable, or unplaceable in 
   jobCommands(program, ctx);
   allocCommands(program, ctx);
   topologyCommands(program, ctx);
+  eventsCommand(program, ctx);
   openapiCommand(program, ctx);
   workflowCommands(program, ctx);
   return program;

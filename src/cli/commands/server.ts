@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
+import { parseDuration } from "../../model/index.js";
 import { DEFAULT_LISTEN, parseListen, serverConfig } from "../../server/config.js";
 import { makeLogger } from "../../server/logger.js";
 import { CliError } from "../errors.js";
@@ -14,6 +15,8 @@ interface ServerFlags {
   metricsAuth?: boolean;
   heartbeatInterval: string;
   heartbeatGrace: string;
+  eventsKeep: string;
+  eventsMaxAge: string;
 }
 
 function positiveMs(flag: string, value: string): number {
@@ -21,6 +24,20 @@ function positiveMs(flag: string, value: string): number {
   if (!Number.isInteger(n) || n <= 0)
     throw new CliError(`${flag} must be a positive number of milliseconds, not "${value}"`, 2);
   return n;
+}
+
+function wholeNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isInteger(n) || n < 0)
+    throw new CliError(`${flag} must be a whole number (0 = no limit), not "${value}"`, 2);
+  return n;
+}
+
+function duration(flag: string, value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined)
+    throw new CliError(`${flag} must be a duration like 168h, 30m or 0, not "${value}"`, 2);
+  return ms;
 }
 
 /** Runs until SIGINT/SIGTERM, then closes sessions, the API and the store in order. */
@@ -44,6 +61,16 @@ export function serverCommand(program: Command, ctx: CliContext): void {
     .option("--metrics-auth", "require the admin token on /metrics")
     .option("--heartbeat-interval <ms>", "how often agents send heartbeats", "1000")
     .option("--heartbeat-grace <ms>", "silence after which a node is declared down", "10000")
+    .option(
+      "--events-keep <n>",
+      "event log retention: keep the newest N events (0 = no limit)",
+      "100000",
+    )
+    .option(
+      "--events-max-age <duration>",
+      "event log retention: drop events older than this, e.g. 168h, 30m (0 = no limit)",
+      "168h",
+    )
     .addHelpText(
       "after",
       "\nExamples:\n  brink server\n  brink server --listen 0.0.0.0:7700 --data-dir /var/lib/brink\n  brink server --store postgres://brink@db.internal:5432/brink",
@@ -67,6 +94,8 @@ export function serverCommand(program: Command, ctx: CliContext): void {
         metricsAuth: f.metricsAuth === true,
         heartbeatIntervalMs: positiveMs("--heartbeat-interval", f.heartbeatInterval),
         heartbeatGraceMs: positiveMs("--heartbeat-grace", f.heartbeatGrace),
+        eventsKeep: wholeNumber("--events-keep", f.eventsKeep),
+        eventsMaxAgeMs: duration("--events-max-age", f.eventsMaxAge),
       });
       const logger = makeLogger(config.logFormat, config.logLevel, "brink-server");
       // Loaded here, not at CLI start: `brink agent` on a small device never loads the server.
