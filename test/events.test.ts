@@ -174,6 +174,14 @@ describe("events: list, filters, paging and the SSE stream on a real server", ()
     const firstEvent = all[2] as BrinkEvent;
     expect(first).toMatchObject({ id: String(firstEvent.id), event: firstEvent.type });
 
+    // A client ahead of the log (the server's store was replaced) starts again from the beginning.
+    const ahead = await rawStream(
+      `${server.url}/v1/events/stream?token=${token}`,
+      { "last-event-id": "999999999" },
+      (frames) => events(frames).length >= 1,
+    );
+    expect(events(ahead.frames)[0]).toStrictEqual(all[0]);
+
     // A filtered live stream: alloc events of a new job only, none of the history.
     const seen: BrinkEvent[] = [];
     const ctrl = new AbortController();

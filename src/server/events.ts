@@ -27,8 +27,14 @@ export interface EventSubscriber {
   end(): void;
 }
 
-/** Events not yet in the store beyond this are dropped, oldest first (the store is failing). */
-const MAX_UNWRITTEN = 100_000;
+/** Events per write transaction. */
+const WRITE_CHUNK = 2000;
+
+/**
+ * Events not yet in the store beyond this are dropped, oldest first: only when the store keeps
+ * failing (or one burst emits more than this within 50 ms), so memory stays bounded.
+ */
+const MAX_UNWRITTEN = 500_000;
 
 /**
  * The control plane's event log. `emit` numbers an event, hands it to live subscribers at once
@@ -149,22 +155,32 @@ export class EventLog {
     return run;
   }
 
+  /**
+   * Writes the queue in transactions of at most `WRITE_CHUNK` events, yielding to the event loop
+   * between them: SQLite writes block the thread, and a burst of 10,000 placements must not stall
+   * heartbeats and API requests for the whole burst.
+   */
   private async write(): Promise<void> {
-    const batch = this.unwritten.slice(0, this.unwritten.length);
-    if (batch.length === 0) return;
-    this.writingCount = batch.length;
-    try {
-      await this.store.appendEvents(batch);
-      // Only now leave the queue: a read between emit and commit still finds them.
-      this.unwritten.splice(0, Math.min(this.writingCount, this.unwritten.length));
-    } catch (err) {
-      // Kept queued, written with the next batch.
-      this.logger.error({ err, events: batch.length }, "event log: write failed; will retry");
-      this.scheduleFlush();
-    } finally {
-      this.writingCount = 0;
+    let written = 0;
+    while (this.unwritten.length > 0) {
+      if (written > 0) await new Promise((resolve) => setImmediate(resolve));
+      const batch = this.unwritten.slice(0, WRITE_CHUNK);
+      this.writingCount = batch.length;
+      try {
+        await this.store.appendEvents(batch);
+        // Only now leave the queue: a read between emit and commit still finds them.
+        this.unwritten.splice(0, Math.min(this.writingCount, this.unwritten.length));
+      } catch (err) {
+        // Kept queued, written with the next batch.
+        this.logger.error({ err, events: batch.length }, "event log: write failed; will retry");
+        this.scheduleFlush();
+        break;
+      } finally {
+        this.writingCount = 0;
+      }
+      written += batch.length;
     }
-    this.sincePrune += batch.length;
+    this.sincePrune += written;
     if (this.options.keep > 0 && this.sincePrune >= Math.max(1000, this.options.keep / 10)) {
       await this.prune();
     }

@@ -121,14 +121,18 @@ function sseFrame(e: BrinkEvent, json: string): string {
   return `id: ${e.id}\nevent: ${e.type}\ndata: ${json}\n\n`;
 }
 
-/** Where a stream starts: `Last-Event-ID` (a reconnect) wins over `?since=`; neither = from now. */
+/**
+ * Where a stream starts: `Last-Event-ID` (a reconnect) wins over `?since=`; neither = from now.
+ * An id beyond the newest event means the log was reset (a new store): start from its beginning.
+ */
 function streamStart(req: FastifyRequest, q: EventQueryString, log: EventLog): number {
   const header = req.headers["last-event-id"];
   const last = Array.isArray(header) ? header[0] : header;
+  let start = log.lastId;
   if (last !== undefined && last.trim() !== "")
-    return wholeNumber("Last-Event-ID", last, 0, 2 ** 53);
-  if (q.since !== undefined) return wholeNumber("since", q.since, 0, 2 ** 53);
-  return log.lastId;
+    start = wholeNumber("Last-Event-ID", last, 0, 2 ** 53);
+  else if (q.since !== undefined) start = wholeNumber("since", q.since, 0, 2 ** 53);
+  return start > log.lastId ? 0 : start;
 }
 
 /**
