@@ -374,7 +374,16 @@ export class ControlPlane {
       newId,
     });
     const plan = checkPlan(raw, this.state);
-    const allocs = planAllocations(plan);
+    // Allocations carry the time they are committed, not the time scheduling began (a large job
+    // takes a while to place): submit→running and created→running then measure what they say.
+    const committedAt = this.now();
+    const allocs = planAllocations(plan).map((a) =>
+      a.updatedAt !== now
+        ? a
+        : a.createdAt === now
+          ? { ...a, createdAt: committedAt, updatedAt: committedAt }
+          : { ...a, updatedAt: committedAt },
+    );
     const done: Evaluation = { ...evaluation, status: "complete", updatedAt: now };
     if (Object.keys(plan.unplaced).length > 0) done.unplaced = plan.unplaced;
     const jobChanged = plan.jobStatus !== job.status;
