@@ -37,7 +37,7 @@ import { ClusterState } from "./state.js";
 import { hashToken, newToken, sameHash } from "./tokens.js";
 import { DECLARED_LINKS_KEY, type DeclaredLink, declaredLinksSchema } from "./topology/declared.js";
 import { MeasuredRtts } from "./topology/measured.js";
-import { declaredGraph, type RttSources, rttTo } from "./topology/rtt.js";
+import { declaredGraph, networkView, type RttSources, rttTo } from "./topology/rtt.js";
 
 export interface ControlPlaneDeps {
   store: Store;
@@ -431,7 +431,11 @@ export class ControlPlane {
       nodeByName: (name) => this.state.nodeByName(name),
       nodes: () => this.state.nodes.values(),
     };
-    return { ...this.state.snapshot(), rtt: (node, to) => rttTo(sources, node, to) };
+    return {
+      ...this.state.snapshot(),
+      rtt: (node, to) => rttTo(sources, node, to),
+      network: networkView(sources),
+    };
   }
 
   /** Replaces the declared links (sites to each other and to the cloud); stored in the store. */
