@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { DeclaredLink } from "./topology/declared.js";
 
 /** Everything `brink server` is configured by, validated once in `main` and frozen. */
 export interface ServerConfig {
@@ -21,6 +22,10 @@ export interface ServerConfig {
   witnessTimeoutMs: number;
   /** Bytes of a log returned by default (`tail`). */
   logTailBytes: number;
+  /** Agent sessions admitted at once (upgraded, hello not yet processed); more get 503 + Retry-After. */
+  maxPendingJoins: number;
+  /** Declared links from the config file: replace the stored ones at start when given. */
+  declaredLinks?: DeclaredLink[];
   /** Event log retention: keep the newest this many events (0 = no count limit). */
   eventsKeep: number;
   /** Event log retention: drop events older than this many ms (0 = no age limit). */
@@ -51,6 +56,7 @@ export function serverConfig(over: Partial<ServerConfig> & { dataDir: string }):
     phiThreshold: 8,
     witnessTimeoutMs: 3000,
     logTailBytes: 1 << 20,
+    maxPendingJoins: 1000,
     eventsKeep: 100_000,
     eventsMaxAgeMs: 7 * 24 * 3_600_000,
     ...over,
