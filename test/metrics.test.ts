@@ -130,6 +130,43 @@ describe("metrics of a real server", () => {
     expect(types.get("brink_store_operation_duration_seconds")).toBe("histogram");
   });
 
+  it("the Grafana dashboard is well formed: unique ids, laid out without overlaps, a data source variable", () => {
+    const dash = JSON.parse(readFileSync(join(ROOT, "deploy/grafana/brink.json"), "utf8")) as {
+      uid: string;
+      title: string;
+      schemaVersion: number;
+      templating: { list: Array<{ name: string; type: string }> };
+      panels: Array<{
+        id: number;
+        type: string;
+        title: string;
+        gridPos: { x: number; y: number; w: number; h: number };
+        targets?: Array<{ expr: string; refId: string }>;
+      }>;
+    };
+    expect(dash.uid).toMatch(/^[a-z0-9-]{1,40}$/);
+    expect(dash.schemaVersion).toBeGreaterThanOrEqual(30);
+    expect(dash.templating.list.map((v) => `${v.name}:${v.type}`)).toContain(
+      "datasource:datasource",
+    );
+    const ids = dash.panels.map((p) => p.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const cells = new Set<string>();
+    for (const p of dash.panels) {
+      const { x, y, w, h } = p.gridPos;
+      expect(x + w, p.title).toBeLessThanOrEqual(24);
+      for (let i = x; i < x + w; i++)
+        for (let j = y; j < y + h; j++) {
+          expect(cells.has(`${i},${j}`), `${p.title} overlaps at ${i},${j}`).toBe(false);
+          cells.add(`${i},${j}`);
+        }
+      if (p.type === "row") continue;
+      expect(p.targets?.length, p.title).toBeGreaterThan(0);
+      const refs = (p.targets ?? []).map((t) => t.refId);
+      expect(new Set(refs).size, p.title).toBe(refs.length);
+    }
+  });
+
   it("the Grafana dashboard only uses metrics the server exports", () => {
     const exported = families(text);
     const exprs = dashboardExprs();
