@@ -150,6 +150,10 @@ describe("events: list, filters, paging and the SSE stream on a real server", ()
     expect(unknownType.message).toContain('unknown event type "node.exploded"');
     expect((await bad({ limit: 0 })).message).toContain("limit must be a whole number");
     expect((await bad({ since: -1 })).message).toContain("since must be a whole number");
+    await expect(server.admin.jobEvents("no-such-job")).rejects.toMatchObject({
+      status: 404,
+      code: "JOB_NOT_FOUND",
+    });
     const anon = new BrinkClient({ addr: server.url });
     await expect(anon.listEvents()).rejects.toMatchObject({ status: 401 });
     const res = await fetch(`${server.url}/v1/events?token=wrong`);

@@ -1,3 +1,5 @@
+/** The event types the client's event methods deliver, for callers that import only the client. */
+export type { BrinkEvent, EventSeverity, EventType } from "../model/index.js";
 export { ApiError } from "./api-error.js";
 export {
   BrinkClient,
