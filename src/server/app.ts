@@ -71,7 +71,7 @@ export function buildApp(deps: AppDeps): { app: FastifyInstance; gateway: AgentG
   jobRoutes(app, deps.cp);
   allocationRoutes(app, deps.cp, deps.config.logTailBytes);
   topologyRoutes(app, deps.cp);
-  eventRoutes(app, deps.cp, deps.metrics);
+  eventRoutes(app, deps.cp, deps.metrics, deps.config.eventPingMs);
   const gateway = new AgentGateway(
     deps.cp,
     deps.logger.child({ component: "gateway" }),

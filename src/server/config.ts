@@ -30,6 +30,8 @@ export interface ServerConfig {
   eventsKeep: number;
   /** Event log retention: drop events older than this many ms (0 = no age limit). */
   eventsMaxAgeMs: number;
+  /** How often an event stream gets a `: ping` comment (15 s; shorter in tests). */
+  eventPingMs: number;
 }
 
 export const DEFAULT_LISTEN = "127.0.0.1:7700";
@@ -59,6 +61,7 @@ export function serverConfig(over: Partial<ServerConfig> & { dataDir: string }):
     maxPendingJoins: 1000,
     eventsKeep: 100_000,
     eventsMaxAgeMs: 7 * 24 * 3_600_000,
+    eventPingMs: 15_000,
     ...over,
   });
 }

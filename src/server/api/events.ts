@@ -34,8 +34,6 @@ type EventQueryString = z.infer<typeof eventQuerySchema>;
 
 /** A page when the client names no `limit`. */
 export const DEFAULT_EVENT_PAGE = 1000;
-/** A comment line keeps proxies and the client's dead-connection detection happy. */
-export const SSE_HEARTBEAT_MS = 15_000;
 /** A stream that falls this far behind is closed; the client replays from `Last-Event-ID`. */
 const MAX_BUFFERED_BYTES = 4 << 20;
 
@@ -146,6 +144,7 @@ async function stream(
   filter: EventFilter,
   start: number,
   metrics: ServerMetrics,
+  pingMs: number,
 ): Promise<void> {
   reply.hijack();
   const res = reply.raw;
@@ -172,7 +171,7 @@ async function stream(
   };
   const heartbeat = setInterval(() => {
     if (writable()) res.write(": ping\n\n");
-  }, SSE_HEARTBEAT_MS);
+  }, pingMs);
   const unsubscribe = log.subscribe({
     filter,
     send: (e, json) => (live ? send(e, json) : queued.push([e, json])),
@@ -203,7 +202,13 @@ async function stream(
   live = true;
 }
 
-export function eventRoutes(app: FastifyInstance, cp: ControlPlane, metrics: ServerMetrics): void {
+/** `pingMs`: a `: ping` comment this often keeps proxies and clients' dead-connection checks happy. */
+export function eventRoutes(
+  app: FastifyInstance,
+  cp: ControlPlane,
+  metrics: ServerMetrics,
+  pingMs: number,
+): void {
   const config = { queryToken: true };
   app.get("/v1/events", { config }, async (req, reply) => {
     const q = parseQuery(req.query);
@@ -220,6 +225,6 @@ export function eventRoutes(app: FastifyInstance, cp: ControlPlane, metrics: Ser
     const q = parseQuery(req.query);
     const filter = filterOf(cp, q);
     const start = streamStart(req, q, cp.events);
-    await stream(req, reply, cp.events, filter, start, metrics);
+    await stream(req, reply, cp.events, filter, start, metrics, pingMs);
   });
 }
