@@ -67,3 +67,31 @@ export function inputTransferSec(
   }
   return total;
 }
+
+/**
+ * Candidates near the data, looked at before the random sample: the nodes holding a copy, then
+ * nodes of a site holding one, among `passed` (nodes that passed the class checks); at most
+ * `max` of each kind per input, so a widely produced input does not make placement O(fleet).
+ */
+export function nodesNearData(
+  copies: readonly InputCopies[],
+  passed: readonly Node[],
+  max: number,
+): Node[] {
+  if (copies.length === 0) return [];
+  const out = new Set<Node>();
+  const sites = new Map<string, number>();
+  for (const c of copies) {
+    for (const n of c.nodes.slice(0, max)) out.add(n);
+    for (const site of c.sites) sites.set(site, 0);
+  }
+  if (sites.size > 0) {
+    for (const n of passed) {
+      const taken = sites.get(n.site);
+      if (taken === undefined || taken >= max) continue;
+      sites.set(n.site, taken + 1);
+      out.add(n);
+    }
+  }
+  return [...out];
+}

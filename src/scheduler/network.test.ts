@@ -102,11 +102,19 @@ describe("network estimates", () => {
         },
       ],
     };
-    for (const evalId of ["e1", "e2", "e3", "e4"]) {
+    // Sixty-four nodes: the random sample (limit 6) would rarely include b1 by chance; the
+    // nodes holding the data are always looked at.
+    const fleet = [
+      a1,
+      a2,
+      b1,
+      ...Array.from({ length: 61 }, (_, i) => testNode(`x${i}`, { site: "a" })),
+    ];
+    for (const evalId of ["e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8"]) {
       const plan = scheduleJob({
         job: testJob(spec),
         allocs: [],
-        snapshot: { ...buildSnapshot([a1, a2, b1], []), network: view },
+        snapshot: { ...buildSnapshot(fleet, []), network: view },
         evalId,
         now: "2026-01-01T00:00:00.000Z",
         newId: ids(),
@@ -165,6 +173,43 @@ describe("workflow placement on the real topology", () => {
     const home = plan.get("src#0");
     expect(plan.get("use-x#0")).toBe(home);
     expect(plan.get("use-y#0")).toBe(home);
+  });
+});
+
+describe("workflow placement after the producer ran", () => {
+  it("prefers the node where a completed parent left its outputs when the WAN is slow", () => {
+    const job = testJob({
+      name: "etl",
+      type: "batch",
+      tasks: [
+        {
+          name: "extract",
+          driver: "exec",
+          config: { command: "/bin/true" },
+          outputs: [{ name: "raw", size: "1GB" }],
+        },
+        {
+          name: "transform",
+          driver: "exec",
+          config: { command: "/bin/true" },
+          after: ["extract"],
+          inputs: ["raw"],
+        },
+      ],
+    });
+    const done = scheduleJob({
+      job,
+      allocs: [],
+      snapshot: buildSnapshot([b1], []),
+      evalId: "e",
+      now: "2026-01-01T00:00:00.000Z",
+      newId: ids(),
+    }).place.map((x) => ({ ...x, status: "complete" as const }));
+    for (const seed of [1, 2, 3, 4]) {
+      const plan = planWorkflowPlacement(job, done, [a1, a2, b1], seed, view);
+      expect(plan.get("transform#0")).toBe(b1.id);
+      expect(plan.has("extract#0")).toBe(false);
+    }
   });
 });
 

@@ -7,7 +7,7 @@ import {
   reschedulePolicy,
   type TaskSpec,
 } from "../model/index.js";
-import { inputTransferSec, locateInputs } from "./data-sources.js";
+import { inputTransferSec, locateInputs, nodesNearData } from "./data-sources.js";
 import { PlacementState } from "./placement-state.js";
 import type { Plan } from "./plan.js";
 import type { FeasibilityPlugin, PlacementContext, ScorePlugin } from "./plugin.js";
@@ -64,6 +64,8 @@ interface TaskRun {
   limit: number;
   /** What the class checks dropped before the source (see `classFilter`). */
   prefiltered: { dropped: number; reasons: ReadonlyMap<string, number> };
+  /** Nodes where the task's data lives (looked at before the random sample). */
+  nearData: readonly Node[];
 }
 
 /** Builds the plan of one evaluation for one job. */
@@ -229,7 +231,8 @@ class Scheduler {
     const cache: ClassCache = new Map();
     const { passed, dropped, reasons } = classFilter(ctx, nodes, this.feasibility, cache);
     const source = new CandidateSource(passed, this.random);
-    return { task, ctx, source, cache, limit, prefiltered: { dropped, reasons } };
+    const nearData = nodesNearData(copies, passed, limit);
+    return { task, ctx, source, cache, limit, prefiltered: { dropped, reasons }, nearData };
   }
 
   // ---- reconcile ------------------------------------------------------------------------------
@@ -373,6 +376,8 @@ class Scheduler {
 
   private tryPlace(a: Allocation, run: TaskRun): Allocation {
     this.current = a;
+    const preferred = this.preferred.get(`${a.task}#${a.index}`);
+    const preferredNode = preferred === undefined ? undefined : this.nodeById(preferred);
     const sel = selectNode(run.ctx, run.source, {
       feasibility: this.feasibility,
       rankers: this.rankers,
@@ -380,6 +385,7 @@ class Scheduler {
       limit: run.limit,
       preemptible: PREEMPTIBLE_CHECKS,
       prefiltered: run.prefiltered,
+      first: preferredNode ? [preferredNode, ...run.nearData] : run.nearData,
     });
     if (sel.node !== null) return this.commit(a, sel.node, sel.score);
     const preempted = this.tryPreempt(a, run, sel.preemptible);

@@ -151,6 +151,12 @@ export interface SelectOptions {
    * those checks dropped, and why (added to the explanation when nothing fits).
    */
   prefiltered?: { dropped: number; reasons: ReadonlyMap<string, number> };
+  /**
+   * Nodes to look at before the random sample, without using up its limit: where the task's data
+   * lives, the whole-workflow plan's choice. A ranker that prefers a few nodes is only heard when
+   * those nodes are among the candidates.
+   */
+  first?: readonly Node[];
 }
 
 /** Splits nodes into those that pass the class-only checks and counts why the others do not. */
@@ -221,8 +227,8 @@ export function selectNode(
   let best: Node | null = null;
   let bestScore: Record<string, number> | null = null;
   let feasible = 0;
-  const classChecked = opts.prefiltered !== undefined;
-  source.walk((node) => {
+  /** Checks and scores one node; true when it is feasible. */
+  const consider = (node: Node, classChecked: boolean): boolean => {
     tally.evaluated++;
     const classReason = classChecked ? null : classCheck(ctx, node, opts.feasibility, opts.cache);
     if (classReason !== null) {
@@ -240,7 +246,20 @@ export function selectNode(
       best = node;
       bestScore = score;
     }
-    return ++feasible >= opts.limit;
+    return true;
+  };
+  const seen = opts.first && opts.first.length > 0 ? new Set<string>() : null;
+  if (seen) {
+    for (const node of opts.first ?? []) {
+      if (seen.has(node.id)) continue;
+      seen.add(node.id);
+      consider(node, false);
+    }
+  }
+  const classChecked = opts.prefiltered !== undefined;
+  source.walk((node) => {
+    if (seen?.has(node.id)) return false;
+    return consider(node, classChecked) && ++feasible >= opts.limit;
   });
   if (best === null && opts.prefiltered) {
     tally.evaluated += opts.prefiltered.dropped;

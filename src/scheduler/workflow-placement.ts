@@ -81,19 +81,39 @@ function siteNetwork(
 interface Instance {
   task: TaskSpec;
   index: number;
+  /** A completed parent instance: it stays where it ran (its outputs are there). */
+  doneOn?: string;
 }
 
-function remainingInstances(job: Job, allocs: readonly Allocation[]): Instance[] {
-  const done = new Set(
-    allocs
-      .filter((a) => a.status === "complete" && a.desiredStatus === "run")
-      .map((a) => `${a.task}#${a.index}`),
-  );
-  return job.spec.tasks.flatMap((task) =>
+/**
+ * What is left to plan: instances not yet complete, plus the completed instances of their direct
+ * parents, pinned to the node they ran on, so transfers from where the data already is count.
+ */
+function remainingInstances(
+  job: Job,
+  allocs: readonly Allocation[],
+  usable: ReadonlySet<string>,
+): Instance[] {
+  const done = new Map<string, string | null>();
+  for (const a of allocs) {
+    if (a.status === "complete" && a.desiredStatus === "run")
+      done.set(`${a.task}#${a.index}`, a.nodeId);
+  }
+  const open = job.spec.tasks.flatMap((task) =>
     Array.from({ length: task.count }, (_, index) => ({ task, index })).filter(
       (i) => !done.has(`${i.task.name}#${i.index}`),
     ),
   );
+  const parents = new Set(open.flatMap((i) => i.task.after));
+  const pinned: Instance[] = [];
+  for (const task of job.spec.tasks) {
+    if (!parents.has(task.name)) continue;
+    for (let index = 0; index < task.count; index++) {
+      const nodeId = done.get(`${task.name}#${index}`);
+      if (nodeId && usable.has(nodeId)) pinned.push({ task, index, doneOn: nodeId });
+    }
+  }
+  return open.length === 0 ? [] : [...pinned, ...open];
 }
 
 function buildProblem(
@@ -120,9 +140,13 @@ function buildProblem(
     })),
     cost: instances.map((i) =>
       nodes.map((n) =>
-        runsOn(job, i.task, n)
-          ? (i.task.runtime ?? DEFAULT_RUNTIME_SEC * 1000) / 1000 / nodeSpeed(n)
-          : INFEASIBLE,
+        i.doneOn !== undefined
+          ? i.doneOn === n.id
+            ? 0
+            : INFEASIBLE
+          : runsOn(job, i.task, n)
+            ? (i.task.runtime ?? DEFAULT_RUNTIME_SEC * 1000) / 1000 / nodeSpeed(n)
+            : INFEASIBLE,
       ),
     ),
     edges,
@@ -146,7 +170,7 @@ export function planWorkflowPlacement(
   network?: NetworkView,
 ): Map<string, string> {
   const usable = nodes.filter((n) => n.status === "ready" && n.eligible);
-  const instances = remainingInstances(job, allocs);
+  const instances = remainingInstances(job, allocs, new Set(usable.map((n) => n.id)));
   const out = new Map<string, string>();
   if (usable.length === 0 || instances.length === 0 || instances.length > 2000) return out;
   let steps = 0;
@@ -160,7 +184,8 @@ export function planWorkflowPlacement(
     for (const p of plan.schedule.placements) {
       const node = usable[p.node];
       const key = instances[p.task];
-      if (node && key) out.set(`${key.task.name}#${key.index}`, node.id);
+      if (node && key && key.doneOn === undefined)
+        out.set(`${key.task.name}#${key.index}`, node.id);
     }
   } catch (err) {
     if (!(err instanceof DagProblemError)) throw err;
