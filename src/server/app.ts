@@ -13,6 +13,7 @@ import type { ServerConfig } from "./config.js";
 import type { ControlPlane } from "./control-plane.js";
 import { AgentGateway } from "./gateway/agent-gateway.js";
 import type { ServerMetrics } from "./metrics.js";
+import { uiRoutes } from "./ui.js";
 import { BRINK_VERSION } from "./version.js";
 
 export interface AppDeps {
@@ -70,6 +71,7 @@ export function buildApp(deps: AppDeps): { app: FastifyInstance; gateway: AgentG
   jobRoutes(app, deps.cp);
   allocationRoutes(app, deps.cp, deps.config.logTailBytes);
   topologyRoutes(app, deps.cp);
+  app.register((ui) => uiRoutes(ui));
   const gateway = new AgentGateway(deps.cp, deps.logger.child({ component: "gateway" }));
   gateway.attach(app.server);
   return { app, gateway };

@@ -1,0 +1,140 @@
+import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from "react";
+import { ApiError } from "../../../src/client/index.js";
+import type { Allocation, Job, NodeView } from "../../../src/model/index.js";
+import { useSession } from "../auth/session.js";
+import { type FleetEvent, TOPICS, type Topic, topicsOf } from "./event.js";
+import { followEvents } from "./event-stream.js";
+
+export type StreamState = "connecting" | "live" | "reconnecting";
+
+export interface Fleet {
+  nodes: NodeView[];
+  jobs: Job[];
+  allocs: Allocation[];
+  /** The newest events, oldest first (at most KEEP_EVENTS). */
+  events: FleetEvent[];
+  loaded: boolean;
+  stream: StreamState;
+  /** Problem of the last refetch, shown in the header. */
+  error: string | undefined;
+  /** Bumped each time a topic is refetched: pages with their own fetches depend on it. */
+  revision: Record<Topic, number>;
+}
+
+const KEEP_EVENTS = 500;
+/** Events arriving close together cost one refetch. */
+const DEBOUNCE_MS = 150;
+/** A slow safety net: heartbeats move without events. Not how the view stays live. */
+const FALLBACK_MS = 30_000;
+
+const Ctx = createContext<Fleet | undefined>(undefined);
+
+const initial: Fleet = {
+  nodes: [],
+  jobs: [],
+  allocs: [],
+  events: [],
+  loaded: false,
+  stream: "connecting",
+  error: undefined,
+  revision: { nodes: 0, jobs: 0, allocs: 0, topology: 0 },
+};
+
+/** Keeps nodes, jobs, allocations and recent events, refetched when the event stream says so. */
+export function FleetProvider({ children }: { children: ReactNode }) {
+  const { client, signOut } = useSession();
+  const [fleet, setFleet] = useState<Fleet>(initial);
+  const dirty = useRef(new Set<Topic>());
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+
+  useEffect(() => {
+    const abort = new AbortController();
+    const fail = (err: unknown) => {
+      if (err instanceof ApiError && err.status === 401) signOut("The server refused the token.");
+      else setFleet((f) => ({ ...f, error: err instanceof Error ? err.message : String(err) }));
+    };
+    const refetch = async (topics: Set<Topic>) => {
+      const [nodes, jobs, allocs] = await Promise.all([
+        topics.has("nodes") ? client.listNodes() : undefined,
+        topics.has("jobs") ? client.listJobs() : undefined,
+        topics.has("allocs") ? client.listAllocations() : undefined,
+      ]);
+      if (abort.signal.aborted) return;
+      setFleet((f) => {
+        const revision = { ...f.revision };
+        for (const t of topics) revision[t]++;
+        return {
+          ...f,
+          nodes: nodes ?? f.nodes,
+          jobs: jobs ?? f.jobs,
+          allocs: allocs ?? f.allocs,
+          loaded: f.loaded || topics.size === TOPICS.length,
+          error: undefined,
+          revision,
+        };
+      });
+    };
+    const flush = () => {
+      timer.current = undefined;
+      const topics = new Set(dirty.current);
+      dirty.current.clear();
+      refetch(topics).catch(fail);
+    };
+    const mark = (topics: readonly Topic[], now = false) => {
+      for (const t of topics) dirty.current.add(t);
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = setTimeout(flush, now ? 0 : DEBOUNCE_MS);
+    };
+    const loadEvents = () =>
+      client
+        .listEvents({ limit: KEEP_EVENTS })
+        .then((events: FleetEvent[]) => {
+          if (!abort.signal.aborted) setFleet((f) => ({ ...f, events: mergeEvents([], events) }));
+        })
+        .catch(fail);
+    void followEvents(
+      client,
+      {
+        onConnect: () => {
+          setFleet((f) => ({ ...f, stream: "live" }));
+          mark(TOPICS, true);
+          void loadEvents();
+        },
+        onEvent: (e) => {
+          setFleet((f) => ({ ...f, stream: "live", events: mergeEvents(f.events, [e]) }));
+          mark(topicsOf(e.type));
+        },
+        onDrop: () => setFleet((f) => ({ ...f, stream: "reconnecting" })),
+        onUnauthorized: () => signOut("The server refused the token."),
+      },
+      abort.signal,
+    );
+    const fallback = setInterval(() => mark(TOPICS), FALLBACK_MS);
+    return () => {
+      abort.abort();
+      clearInterval(fallback);
+      if (timer.current) clearTimeout(timer.current);
+    };
+  }, [client, signOut]);
+
+  return <Ctx.Provider value={fleet}>{children}</Ctx.Provider>;
+}
+
+/** Adds events by id (a reconnect may repeat some), keeps the newest KEEP_EVENTS. */
+export function mergeEvents(have: FleetEvent[], more: FleetEvent[]): FleetEvent[] {
+  const byId = new Map(have.map((e) => [e.id, e]));
+  for (const e of more) byId.set(e.id, e);
+  return [...byId.values()].sort((a, b) => a.id - b.id).slice(-KEEP_EVENTS);
+}
+
+export function useFleet(): Fleet {
+  const f = useContext(Ctx);
+  if (!f) throw new Error("useFleet outside FleetProvider");
+  return f;
+}
+
+/** A number that changes whenever one of `topics` was refetched (a dependency for effects). */
+export function useRevision(...topics: Topic[]): string {
+  const { revision } = useFleet();
+  return topics.map((t) => revision[t]).join(".");
+}
