@@ -196,9 +196,78 @@ export class BrinkClient {
     return res.text();
   }
 
+  // TEMPORARY (web branch): the events API lands with the observability branch; replaced then.
+  async listEvents(q: EventQuery = {}): Promise<BrinkEvent[]> {
+    return this.json("GET", `/v1/events?${eventParams(q)}`);
+  }
+
+  // TEMPORARY (web branch): see listEvents.
+  async streamEvents(
+    q: EventQuery,
+    onEvent: (e: BrinkEvent) => void,
+    opts: { signal?: AbortSignal } = {},
+  ): Promise<void> {
+    const headers: Record<string, string> = { accept: "text/event-stream" };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const res = await fetch(`${this.addr}/v1/events/stream?${eventParams(q)}`, {
+      headers,
+      signal: opts.signal ?? null,
+    }).catch((err: unknown) => {
+      throw new ApiError(0, "UNAVAILABLE", `cannot reach the Brink server: ${String(err)}`);
+    });
+    if (!res.ok || !res.body) throw await toApiError(res);
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buf = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buf += value;
+      let end = buf.indexOf("\n\n");
+      while (end !== -1) {
+        const data = buf
+          .slice(0, end)
+          .split("\n")
+          .filter((l) => l.startsWith("data:"))
+          .map((l) => l.slice(5).trimStart())
+          .join("\n");
+        buf = buf.slice(end + 2);
+        if (data) onEvent(JSON.parse(data) as BrinkEvent);
+        end = buf.indexOf("\n\n");
+      }
+    }
+  }
+
   async metrics(): Promise<string> {
     return (await this.request("GET", "/metrics")).text();
   }
+}
+
+/** TEMPORARY (web branch): the event shape of the events API. */
+export interface BrinkEvent {
+  id: number;
+  time: string;
+  type: string;
+  severity?: "info" | "warning" | "error";
+  node?: string;
+  nodeName?: string;
+  job?: string;
+  alloc?: string;
+  message: string;
+  details?: object;
+}
+
+export interface EventQuery {
+  since?: number;
+  type?: string;
+  node?: string;
+  job?: string;
+  limit?: number;
+}
+
+function eventParams(q: EventQuery): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined) params.set(k, String(v));
+  return params;
 }
 
 async function toApiError(res: Response): Promise<ApiError> {
