@@ -80,31 +80,39 @@ export function FleetProvider({ children }: { children: ReactNode }) {
       dirty.current.clear();
       refetch(topics).catch(fail);
     };
-    const mark = (topics: readonly Topic[], now = false) => {
+    const mark = (topics: readonly Topic[]) => {
       for (const t of topics) dirty.current.add(t);
       if (timer.current) clearTimeout(timer.current);
-      timer.current = setTimeout(flush, now ? 0 : DEBOUNCE_MS);
+      timer.current = setTimeout(flush, DEBOUNCE_MS);
     };
-    const loadEvents = () =>
-      client
-        .listEvents({ limit: KEEP_EVENTS })
-        .then((events: FleetEvent[]) => {
-          if (!abort.signal.aborted) setFleet((f) => ({ ...f, events: mergeEvents([], events) }));
-        })
-        .catch(fail);
+    const loadEvents = async () => {
+      const events: FleetEvent[] = await client.listEvents({ limit: KEEP_EVENTS });
+      if (!abort.signal.aborted) setFleet((f) => ({ ...f, events: mergeEvents(f.events, events) }));
+    };
+    // A connection counts as live once everything was refetched after it opened, and no drop
+    // came since (each drop starts a new generation).
+    let generation = 0;
     void followEvents(
       client,
       {
         onConnect: () => {
-          setFleet((f) => ({ ...f, stream: "live" }));
-          mark(TOPICS, true);
-          void loadEvents();
+          const g = generation;
+          Promise.all([refetch(new Set(TOPICS)), loadEvents()])
+            .then(() => {
+              if (g === generation && !abort.signal.aborted) {
+                setFleet((f) => ({ ...f, stream: "live" }));
+              }
+            })
+            .catch(fail);
         },
         onEvent: (e) => {
-          setFleet((f) => ({ ...f, stream: "live", events: mergeEvents(f.events, [e]) }));
+          setFleet((f) => ({ ...f, events: mergeEvents(f.events, [e]) }));
           mark(topicsOf(e.type));
         },
-        onDrop: () => setFleet((f) => ({ ...f, stream: "reconnecting" })),
+        onDrop: () => {
+          generation++;
+          setFleet((f) => ({ ...f, stream: "reconnecting" }));
+        },
         onUnauthorized: () => signOut("The server refused the token."),
       },
       abort.signal,
