@@ -14,8 +14,8 @@
  *   {"scenario":"e2e-100x100",...} — 100 jobs × 100 allocations, 8 submissions in flight:
  *     until every allocation has a node (committed) and is `running`, placements/s, and per
  *     allocation submit→running (submit time → the allocation's `updatedAt` when its running
- *     report was applied; same clock, one machine) and created→running (`createdAt` → `updatedAt`; `createdAt` is set when the
- *     scheduler builds the allocation, before the plan commits);
+ *     report was applied; same clock, one machine) and created→running (`createdAt` → `updatedAt`; `createdAt` is the time the
+ *     plan committed);
  *   {"scenario":"agent-idle"|"agent-20-tasks","rssMb","cpuPct"} — one real agent (exec driver)
  *     over --agent-sec, idle and with a service of 20 `sleep` tasks.
  * Usage: npm run bench:scale -- [--json] [--scenario connect,heartbeat,...] [--nodes 10000]

@@ -42,6 +42,8 @@ export class AgentSessionClient {
   private heartbeat: NodeJS.Timeout | null = null;
   private retry: NodeJS.Timeout | null = null;
   private attempt = 0;
+  /** The server said it is busy admitting others (503 + Retry-After): wait at least this long. */
+  private retryAfterMs = 0;
   private closed = false;
   /** Smoothed round trip to the server (ms), from WebSocket ping/pong. */
   private serverRtt: number | undefined;
@@ -90,6 +92,11 @@ export class AgentSessionClient {
       if (status === 401 || status === 403) {
         this.paused = true;
         this.handlers.onUnauthorized();
+      } else if (status === 503) {
+        const seconds = Number(res.headers["retry-after"]);
+        this.retryAfterMs =
+          Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 300) * 1000 : 0;
+        this.opts.logger.info({ retryAfterMs: this.retryAfterMs }, "server busy admitting others");
       } else this.opts.logger.warn({ status }, "server refused the session");
     });
     ws.on("close", (code) => this.dropped(ws, code));
@@ -171,12 +178,13 @@ export class AgentSessionClient {
       this.handlers.onUnauthorized();
       return;
     }
-    const delay = backoffDelay(
-      this.attempt++,
-      this.opts.minDelayMs,
-      this.opts.maxDelayMs,
-      this.opts.random ?? Math.random,
-    );
+    const random = this.opts.random ?? Math.random;
+    let delay = backoffDelay(this.attempt++, this.opts.minDelayMs, this.opts.maxDelayMs, random);
+    if (this.retryAfterMs > 0) {
+      // Spread the turned-away agents over [Retry-After, 2·Retry-After] so they do not return together.
+      delay = Math.max(delay, Math.round(this.retryAfterMs * (1 + random())));
+      this.retryAfterMs = 0;
+    }
     this.opts.logger.warn({ code, retryInMs: delay }, "session lost; reconnecting");
     this.retry = setTimeout(() => this.connect(), delay);
   }

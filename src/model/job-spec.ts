@@ -229,6 +229,15 @@ export const taskSchema = z
     }
   });
 
+/** Data that exists before the job runs, where it lives: tasks name it in `inputs`. */
+export const dataSourceSchema = z.strictObject({
+  name,
+  /** `node:<name>` or `site:<name>`. */
+  at: z.string().regex(/^(node|site):.+$/, 'expected "node:<name>" or "site:<name>"'),
+  /** Bytes; a number or text like "200MB", "1.5GiB". */
+  size: dataSchema.shape.size,
+});
+
 export const jobSpecSchema = z
   .strictObject({
     name,
@@ -246,10 +255,12 @@ export const jobSpecSchema = z
     /** Defaults depend on the job type, see `defaultReschedule`. */
     reschedule: rescheduleSchema.partial().optional(),
     tasks: z.array(taskSchema).min(1, "a job needs at least one task"),
+    /** Declared data sources (data locality): tasks read them by name in `inputs`. */
+    data: z.array(dataSourceSchema).default([]),
     meta: z.record(z.string(), z.string()).optional(),
   })
   .superRefine((j, ctx) => {
-    checkWorkflow(j.type, j.tasks, ctx);
+    checkWorkflow(j.type, j.tasks, ctx, new Set(j.data.map((d) => d.name)));
     const seen = new Set<string>();
     j.tasks.forEach((t, i) => {
       if (seen.has(t.name)) {
@@ -274,6 +285,7 @@ export type Affinity = z.output<typeof affinitySchema>;
 export type Spread = z.output<typeof spreadSchema>;
 export type GpuRequest = z.output<typeof gpuRequestSchema>;
 export type LatencyConstraint = z.output<typeof latencySchema>;
+export type DataSource = z.output<typeof dataSourceSchema>;
 
 export type ReschedulePolicy = z.output<typeof rescheduleSchema>;
 

@@ -29,7 +29,12 @@ export function ancestors(tasks: readonly WorkflowTask[], start: string): Set<st
  * A job whose tasks use `after` is a workflow: only batch jobs; parents must exist; no cycles;
  * an input must name an output of an ancestor task.
  */
-export function checkWorkflow(type: string, tasks: readonly WorkflowTask[], ctx: z.RefinementCtx) {
+export function checkWorkflow(
+  type: string,
+  tasks: readonly WorkflowTask[],
+  ctx: z.RefinementCtx,
+  declared: ReadonlySet<string> = new Set(),
+) {
   const names = new Set(tasks.map((t) => t.name));
   const isWorkflow = tasks.some((t) => t.after.length > 0 || t.inputs.length > 0);
   tasks.forEach((t, i) => {
@@ -57,11 +62,11 @@ export function checkWorkflow(type: string, tasks: readonly WorkflowTask[], ctx:
       tasks.filter((x) => up.has(x.name)).flatMap((x) => x.outputs.map((o) => o.name)),
     );
     t.inputs.forEach((input, k) => {
-      if (!available.has(input)) {
+      if (!available.has(input) && !declared.has(input)) {
         addIssue(
           ctx,
           ["tasks", i, "inputs", k],
-          `"${input}" is not an output of a task this one runs after`,
+          `"${input}" is not an output of a task this one runs after, nor declared in the job's "data"`,
         );
       }
     });

@@ -43,6 +43,10 @@ export interface PlacementContext {
   preferredNode(): string | undefined;
   /** Nodes earlier attempts of the instance being placed failed on. */
   avoidNodes(): readonly string[];
+  /** True when the task reads data whose location is known (a parent's outputs, declared data). */
+  readsData(): boolean;
+  /** Estimated seconds to bring the task's inputs to `node` (each from its nearest copy). */
+  inputTransferSec(node: Node): number | undefined;
 }
 
 /**

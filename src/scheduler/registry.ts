@@ -4,6 +4,7 @@ import { antiAffinity } from "./plugins/anti-affinity/index.js";
 import { avoidFailed } from "./plugins/avoid-failed/index.js";
 import { binPack } from "./plugins/bin-pack/index.js";
 import { constraints } from "./plugins/constraints/index.js";
+import { dataLocality } from "./plugins/data-locality/index.js";
 import { distinctHosts } from "./plugins/distinct-hosts/index.js";
 import { drivers } from "./plugins/drivers/index.js";
 import { eligibility } from "./plugins/eligibility/index.js";
@@ -39,8 +40,9 @@ export const PREEMPTIBLE_CHECKS: ReadonlySet<string> = new Set(["resources", "gp
 /**
  * Rankers; each scores 0..100 and the node's score is the weighted mean of those that apply:
  * fit (bin-pack or least-allocated, per the job's algorithm), anti-affinity between replicas,
- * affinities and spread when the job has them, the whole-workflow plan's choice for workflows, and
- * avoiding the nodes a rescheduled instance failed on.
+ * affinities and spread when the job has them, the whole-workflow plan's choice for workflows,
+ * data locality for tasks that read named data, and avoiding the nodes a rescheduled instance
+ * failed on.
  */
 export const RANKERS: readonly ScorePlugin[] = [
   binPack,
@@ -49,5 +51,6 @@ export const RANKERS: readonly ScorePlugin[] = [
   affinity,
   spread,
   workflow,
+  dataLocality,
   avoidFailed,
 ];

@@ -7,6 +7,7 @@ import {
   reschedulePolicy,
   type TaskSpec,
 } from "../model/index.js";
+import { inputTransferSec, locateInputs } from "./data-sources.js";
 import { PlacementState } from "./placement-state.js";
 import type { Plan } from "./plan.js";
 import type { FeasibilityPlugin, PlacementContext, ScorePlugin } from "./plugin.js";
@@ -72,6 +73,7 @@ class Scheduler {
   private readonly order: readonly Node[];
   private readonly random: () => number;
   private nodeIndex: Map<string, Node> | null = null;
+  private nameIndex: Map<string, Node> | null = null;
   private readonly feasibility: readonly FeasibilityPlugin[];
   private readonly rankers: readonly ScorePlugin[];
   /** Instances per task + spread key + label value. */
@@ -109,8 +111,15 @@ class Scheduler {
             input.allocs,
             input.snapshot.nodes,
             seedFrom(input.evalId),
+            input.snapshot.network,
           )
         : new Map();
+  }
+
+  /** Node by name (declared data sources name nodes); built only when needed. */
+  private nodeByName(name: string): Node | undefined {
+    this.nameIndex ??= new Map(this.input.snapshot.nodes.map((n) => [n.name, n]));
+    return this.nameIndex.get(name);
   }
 
   /** Node by id; the index is built once per node list and only when needed. */
@@ -175,6 +184,16 @@ class Scheduler {
     const { job } = this.input;
     const affinities = [...job.spec.affinities, ...task.affinities];
     const spread = [...job.spec.spread, ...task.spread];
+    const copies =
+      task.inputs.length > 0
+        ? locateInputs(
+            job,
+            task,
+            this.input.allocs,
+            (id) => this.nodeById(id),
+            (name) => this.nodeByName(name),
+          )
+        : [];
     const ctx: PlacementContext = {
       jobId: job.id,
       task: task.name,
@@ -199,6 +218,9 @@ class Scheduler {
       preferredNode: () =>
         this.current ? this.preferred.get(`${this.current.task}#${this.current.index}`) : undefined,
       avoidNodes: () => this.current?.failedOn ?? [],
+      readsData: () => copies.length > 0,
+      inputTransferSec: (node) =>
+        copies.length > 0 ? inputTransferSec(copies, node, this.input.snapshot.network) : undefined,
     };
     const wide = affinities.length > 0 || spread.length > 0;
     const limit = this.input.limit ?? limitFor(nodes.length, wide);

@@ -7,6 +7,7 @@ import {
   subtractResources,
   ZERO_RESOURCES,
 } from "../model/index.js";
+import type { NetworkView } from "./network.js";
 
 /** A consistent, read-only view of the cluster that one evaluation schedules against. */
 export interface Snapshot {
@@ -22,6 +23,8 @@ export interface Snapshot {
    * measured or declared; undefined when unknown. Absent: no network knowledge.
    */
   rtt?: (node: Node, to: string) => number | undefined;
+  /** Measured and declared network between nodes and sites (data locality, workflow transfers). */
+  network?: NetworkView;
 }
 
 /** True when an allocation holds resources on its node. */

@@ -5,11 +5,16 @@ import {
   type Node,
   type TaskSpec,
 } from "../model/index.js";
-import { type DagEdge, type DagProblem, DagProblemError, planDag } from "./dag/index.js";
+import {
+  type DagEdge,
+  type DagNetwork,
+  type DagProblem,
+  DagProblemError,
+  planDag,
+} from "./dag/index.js";
+import { type NetworkView, siteLink } from "./network.js";
 import { seededRandom } from "./random.js";
 
-/** Assumed network between nodes until measured topology is known: 1 Gbit/s, 1 ms. */
-export const DEFAULT_NETWORK = { bandwidthBytesPerSec: 125e6, latencySec: 0.001 };
 /** A task without `runtime` is planned as if it ran this long on a speed-1 node. */
 export const DEFAULT_RUNTIME_SEC = 60;
 const INFEASIBLE = 1e9;
@@ -34,11 +39,43 @@ function runsOn(job: Job, task: TaskSpec, node: Node): boolean {
   );
 }
 
-function transferSec(parent: TaskSpec, child: TaskSpec): number {
-  const bytes = parent.outputs
+function bytesBetween(parent: TaskSpec, child: TaskSpec): number {
+  return parent.outputs
     .filter((o) => child.inputs.includes(o.name))
     .reduce((s, o) => s + o.size, 0);
-  return DEFAULT_NETWORK.latencySec + bytes / DEFAULT_NETWORK.bandwidthBytesPerSec;
+}
+
+/**
+ * The network as the planner sees it: nodes grouped by site, site-to-site latency and bandwidth
+ * from the declared links (and the LAN default inside a site), plus the node-weighted mean
+ * latency and seconds per byte that the priority rankings use.
+ */
+function siteNetwork(
+  nodes: readonly Node[],
+  view: NetworkView | undefined,
+): { net: DagNetwork; meanLatency: number; meanSecPerByte: number } {
+  const sites = [...new Set(nodes.map((n) => n.site))];
+  const index = new Map(sites.map((s, i) => [s, i]));
+  const weight = sites.map(() => 0);
+  for (const n of nodes) weight[index.get(n.site) ?? 0]! += 1;
+  const links = sites.map((a) => sites.map((b) => siteLink(view, a, b)));
+  const latencySec = links.map((row) => row.map((l) => l.latencyMs / 1000));
+  const bytesPerSec = links.map((row) => row.map((l) => (l.bandwidthMbps * 1e6) / 8));
+  let meanLatency = 0;
+  let meanSecPerByte = 0;
+  const total = nodes.length * nodes.length;
+  sites.forEach((_, g) => {
+    sites.forEach((_, h) => {
+      const w = ((weight[g] ?? 0) * (weight[h] ?? 0)) / total;
+      meanLatency += w * (latencySec[g]?.[h] ?? 0);
+      meanSecPerByte += w / (bytesPerSec[g]?.[h] ?? 1);
+    });
+  });
+  return {
+    net: { group: nodes.map((n) => index.get(n.site) ?? 0), latencySec, bytesPerSec },
+    meanLatency,
+    meanSecPerByte,
+  };
 }
 
 interface Instance {
@@ -59,13 +96,20 @@ function remainingInstances(job: Job, allocs: readonly Allocation[]): Instance[]
   );
 }
 
-function buildProblem(job: Job, instances: Instance[], nodes: readonly Node[]): DagProblem {
+function buildProblem(
+  job: Job,
+  instances: Instance[],
+  nodes: readonly Node[],
+  view: NetworkView | undefined,
+): DagProblem {
   const maxCpu = Math.max(...job.spec.tasks.map((t) => t.resources.cpu));
+  const { net, meanLatency, meanSecPerByte } = siteNetwork(nodes, view);
   const edges: DagEdge[] = [];
   instances.forEach((child, to) => {
     instances.forEach((parent, from) => {
-      if (child.task.after.includes(parent.task.name))
-        edges.push({ from, to, comm: transferSec(parent.task, child.task) });
+      if (!child.task.after.includes(parent.task.name)) return;
+      const bytes = bytesBetween(parent.task, child.task);
+      edges.push({ from, to, bytes, comm: meanLatency + bytes * meanSecPerByte });
     });
   });
   return {
@@ -82,20 +126,24 @@ function buildProblem(job: Job, instances: Instance[], nodes: readonly Node[]): 
       ),
     ),
     edges,
+    network: net,
   };
 }
 
 /**
  * Plans a workflow's remaining instances as a whole (the DAG planner: best of HEFT, PEFT and a
  * short local search) over the ready nodes, by node speed and transfer time, and returns the
- * preferred node per instance (`task#index` → node id). The live scheduler scores the preferred
- * node higher; constraints and capacity still decide.
+ * preferred node per instance (`task#index` → node id). Transfers between tasks on different
+ * nodes take the sites' declared latency and bandwidth (`network`; the LAN default inside a site,
+ * a WAN default between sites with no declared path). The live scheduler scores the preferred node
+ * higher; constraints and capacity still decide.
  */
 export function planWorkflowPlacement(
   job: Job,
   allocs: readonly Allocation[],
   nodes: readonly Node[],
   seed: number,
+  network?: NetworkView,
 ): Map<string, string> {
   const usable = nodes.filter((n) => n.status === "ready" && n.eligible);
   const instances = remainingInstances(job, allocs);
@@ -103,7 +151,7 @@ export function planWorkflowPlacement(
   if (usable.length === 0 || instances.length === 0 || instances.length > 2000) return out;
   let steps = 0;
   try {
-    const plan = planDag(buildProblem(job, instances, usable), {
+    const plan = planDag(buildProblem(job, instances, usable, network), {
       algorithm: instances.length > 300 ? "heft" : "brink",
       budgetMs: SEARCH_STEPS,
       clock: { now: () => steps++ },

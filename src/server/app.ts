@@ -72,7 +72,12 @@ export function buildApp(deps: AppDeps): { app: FastifyInstance; gateway: AgentG
   allocationRoutes(app, deps.cp, deps.config.logTailBytes);
   topologyRoutes(app, deps.cp);
   app.register((ui) => uiRoutes(ui));
-  const gateway = new AgentGateway(deps.cp, deps.logger.child({ component: "gateway" }));
+  const gateway = new AgentGateway(
+    deps.cp,
+    deps.logger.child({ component: "gateway" }),
+    deps.config.maxPendingJoins,
+    () => deps.metrics.sessionsRefused.inc({ reason: "busy" }),
+  );
   gateway.attach(app.server);
   return { app, gateway };
 }

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { DeclaredLink } from "./topology/declared.js";
 
 /** Everything `brink server` is configured by, validated once in `main` and frozen. */
 export interface ServerConfig {
@@ -21,6 +22,10 @@ export interface ServerConfig {
   witnessTimeoutMs: number;
   /** Bytes of a log returned by default (`tail`). */
   logTailBytes: number;
+  /** Agent sessions admitted at once (upgraded, hello not yet processed); more get 503 + Retry-After. */
+  maxPendingJoins: number;
+  /** Declared links from the config file: replace the stored ones at start when given. */
+  declaredLinks?: DeclaredLink[];
 }
 
 export const DEFAULT_LISTEN = "127.0.0.1:7700";
@@ -47,6 +52,7 @@ export function serverConfig(over: Partial<ServerConfig> & { dataDir: string }):
     phiThreshold: 8,
     witnessTimeoutMs: 3000,
     logTailBytes: 1 << 20,
+    maxPendingJoins: 1000,
     ...over,
   });
 }

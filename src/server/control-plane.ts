@@ -37,7 +37,7 @@ import { ClusterState } from "./state.js";
 import { hashToken, newToken, sameHash } from "./tokens.js";
 import { DECLARED_LINKS_KEY, type DeclaredLink, declaredLinksSchema } from "./topology/declared.js";
 import { MeasuredRtts } from "./topology/measured.js";
-import { declaredGraph, type RttSources, rttTo } from "./topology/rtt.js";
+import { declaredGraph, networkView, type RttSources, rttTo } from "./topology/rtt.js";
 
 export interface ControlPlaneDeps {
   store: Store;
@@ -374,7 +374,16 @@ export class ControlPlane {
       newId,
     });
     const plan = checkPlan(raw, this.state);
-    const allocs = planAllocations(plan);
+    // Allocations carry the time they are committed, not the time scheduling began (a large job
+    // takes a while to place): submit→running and created→running then measure what they say.
+    const committedAt = this.now();
+    const allocs = planAllocations(plan).map((a) =>
+      a.updatedAt !== now
+        ? a
+        : a.createdAt === now
+          ? { ...a, createdAt: committedAt, updatedAt: committedAt }
+          : { ...a, updatedAt: committedAt },
+    );
     const done: Evaluation = { ...evaluation, status: "complete", updatedAt: now };
     if (Object.keys(plan.unplaced).length > 0) done.unplaced = plan.unplaced;
     const jobChanged = plan.jobStatus !== job.status;
@@ -422,7 +431,11 @@ export class ControlPlane {
       nodeByName: (name) => this.state.nodeByName(name),
       nodes: () => this.state.nodes.values(),
     };
-    return { ...this.state.snapshot(), rtt: (node, to) => rttTo(sources, node, to) };
+    return {
+      ...this.state.snapshot(),
+      rtt: (node, to) => rttTo(sources, node, to),
+      network: networkView(sources),
+    };
   }
 
   /** Replaces the declared links (sites to each other and to the cloud); stored in the store. */

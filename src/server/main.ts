@@ -23,6 +23,10 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const metrics = new ServerMetrics();
   const cp = new ControlPlane({ store, config, logger, metrics, clock: systemClock });
   await cp.start();
+  if (config.declaredLinks) {
+    await cp.setDeclaredLinks(config.declaredLinks);
+    logger.info({ links: config.declaredLinks.length }, "declared links from the config file");
+  }
   const { app, gateway } = buildApp({ cp, config, logger, metrics });
   await app.listen({ host: config.host, port: config.port });
   const addr = app.server.address();

@@ -52,6 +52,12 @@ export class ServerMetrics {
     help: "Open agent sessions.",
     registers: [this.registry],
   });
+  readonly sessionsRefused = new Counter({
+    name: "brink_agent_sessions_refused_total",
+    help: "Agent session attempts refused, by reason (busy: over --max-pending-joins).",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
   readonly httpRequests = new Counter({
     name: "brink_http_requests_total",
     help: "API requests by method, route and status code.",

@@ -1,5 +1,5 @@
 import type { DagGraph } from "./graph.js";
-import type { Placement, Schedule } from "./problem.js";
+import { edgeTransfer, type Placement, type Schedule } from "./problem.js";
 import { SlotTimeline } from "./timeline.js";
 
 /** A slot on a node and the time window a task would occupy there. */
@@ -38,7 +38,7 @@ export class ScheduleBuilder {
     for (const arc of this.graph.preds[task] ?? []) {
       const p = this.placed[arc.task];
       if (!p) continue;
-      const at = p.node === node ? p.finish : p.finish + arc.comm;
+      const at = p.finish + edgeTransfer(this.graph.problem, arc, p.node, node);
       if (at > ready) ready = at;
     }
     return ready;

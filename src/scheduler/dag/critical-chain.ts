@@ -1,5 +1,5 @@
 import type { DagGraph } from "./graph.js";
-import type { Schedule } from "./problem.js";
+import { edgeTransfer, type Schedule } from "./problem.js";
 
 /** For each task, the task placed just before it on the same slot (-1 if none). */
 function slotPredecessors(schedule: Schedule): Int32Array {
@@ -27,7 +27,7 @@ function binding(graph: DagGraph, schedule: Schedule, prevOnSlot: Int32Array, t:
   const near = (x: number) => Math.abs(x - p.start) <= 1e-9 * Math.max(1, p.start);
   for (const arc of graph.preds[t] ?? []) {
     const q = schedule.placements[arc.task];
-    if (q && near(q.node === p.node ? q.finish : q.finish + arc.comm)) return arc.task;
+    if (q && near(q.finish + edgeTransfer(graph.problem, arc, q.node, p.node))) return arc.task;
   }
   const prev = prevOnSlot[t] ?? -1;
   return prev >= 0 && near(schedule.placements[prev]?.finish ?? -1) ? prev : -1;

@@ -4,6 +4,8 @@ import type { DagProblem, InputIssue } from "./problem.js";
 export interface Arc {
   readonly task: number;
   readonly comm: number;
+  /** Bytes carried (network-aware problems); see `edgeTransfer`. */
+  readonly bytes?: number;
 }
 
 /** A checked problem with its adjacency and one topological order, built once per plan. */
@@ -97,25 +99,49 @@ function shapeIssues(p: DagProblem): InputIssue[] {
       issues.push({ path: `edges[${i}]`, message: "must link two different existing tasks" });
     if (!Number.isFinite(e.comm) || e.comm < 0)
       issues.push({ path: `edges[${i}].comm`, message: "must be a finite number ≥ 0" });
+    if (e.bytes !== undefined && (!Number.isFinite(e.bytes) || e.bytes < 0))
+      issues.push({ path: `edges[${i}].bytes`, message: "must be a finite number ≥ 0" });
   });
+  const net = p.network;
+  if (net) {
+    if (net.group.length !== m)
+      issues.push({ path: "network.group", message: `needs ${m} entries (one per node)` });
+    const groups = Math.max(0, ...net.group) + 1;
+    for (const [key, matrix] of [
+      ["latencySec", net.latencySec],
+      ["bytesPerSec", net.bytesPerSec],
+    ] as const) {
+      if (
+        matrix.length < groups ||
+        matrix.some((row) => row.length < groups || row.some((x) => Number.isNaN(x) || x < 0))
+      )
+        issues.push({ path: `network.${key}`, message: `needs ${groups}×${groups} numbers ≥ 0` });
+    }
+  }
   return issues;
 }
 
-/** Adjacency lists; a repeated edge is kept once, with the larger communication cost. */
+/** Adjacency lists; a repeated edge is kept once, with the larger communication cost and bytes. */
 function adjacency(p: DagProblem): { preds: Arc[][]; succs: Arc[][] } {
   const n = p.tasks.length;
-  const comm = new Map<number, number>();
+  const comm = new Map<number, { comm: number; bytes: number | undefined }>();
   for (const e of p.edges) {
     const key = e.from * n + e.to;
-    comm.set(key, Math.max(comm.get(key) ?? 0, e.comm));
+    const prev = comm.get(key);
+    const bytes =
+      e.bytes === undefined && prev?.bytes === undefined
+        ? undefined
+        : Math.max(e.bytes ?? 0, prev?.bytes ?? 0);
+    comm.set(key, { comm: Math.max(prev?.comm ?? 0, e.comm), bytes });
   }
   const preds: Arc[][] = Array.from({ length: n }, () => []);
   const succs: Arc[][] = Array.from({ length: n }, () => []);
   for (const [key, c] of comm) {
     const from = Math.floor(key / n);
     const to = key % n;
-    preds[to]?.push({ task: from, comm: c });
-    succs[from]?.push({ task: to, comm: c });
+    const extra = c.bytes === undefined ? {} : { bytes: c.bytes };
+    preds[to]?.push({ task: from, comm: c.comm, ...extra });
+    succs[from]?.push({ task: to, comm: c.comm, ...extra });
   }
   return { preds, succs };
 }

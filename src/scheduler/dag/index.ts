@@ -20,6 +20,7 @@ export {
 export { checkPlanJson } from "./plan-check.js";
 export type {
   DagEdge,
+  DagNetwork,
   DagNode,
   DagProblem,
   InputIssue,
@@ -27,6 +28,7 @@ export type {
   Placement,
   Schedule,
 } from "./problem.js";
+export { edgeTransfer } from "./problem.js";
 export { downwardRank, taskWeights, upwardRank } from "./rank.js";
 export { type PlanReport, planReport, type ReportTask } from "./report.js";
 export { type TimedTask, type ValidationReport, validateSchedule } from "./validate.js";

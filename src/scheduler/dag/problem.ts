@@ -13,8 +13,26 @@ export interface DagNode {
 export interface DagEdge {
   readonly from: number;
   readonly to: number;
-  /** Seconds to move the data when the two tasks run on different nodes (0 on the same node). */
+  /**
+   * Seconds to move the data when the two tasks run on different nodes (0 on the same node).
+   * With a `network` and `bytes`, the transfer between the two nodes' groups is used instead and
+   * `comm` is only the nominal (mean) figure the priority rankings use.
+   */
   readonly comm: number;
+  /** Bytes the edge carries; with the problem's `network` they decide the transfer time. */
+  readonly bytes?: number;
+}
+
+/**
+ * A non-uniform network: nodes fall in groups (sites), and moving data between two nodes takes
+ * `latencySec[g][h] + bytes / bytesPerSec[g][h]` for their groups `g`, `h` (`[g][g]` is between
+ * two different nodes of one group).
+ */
+export interface DagNetwork {
+  /** `group[n]`: the group of node `n`. */
+  readonly group: readonly number[];
+  readonly latencySec: readonly (readonly number[])[];
+  readonly bytesPerSec: readonly (readonly number[])[];
 }
 
 export interface DagProblem {
@@ -24,6 +42,8 @@ export interface DagProblem {
   /** `cost[t][n]`: seconds task `t` runs on node `n`. */
   readonly cost: readonly (readonly number[])[];
   readonly edges: readonly DagEdge[];
+  /** Absent: every edge costs its `comm` across any two nodes (one uniform network). */
+  readonly network?: DagNetwork;
 }
 
 /** Where and when one task runs. `slot` is which of the node's slots it occupies. */
@@ -51,3 +71,19 @@ export interface InputIssue {
 export type Parsed<T> =
   | { readonly ok: true; readonly value: T; readonly warnings: readonly string[] }
   | { readonly ok: false; readonly issues: readonly InputIssue[] };
+
+/** Seconds `edge` takes from node `from` to node `to` (0 on the same node). */
+export function edgeTransfer(
+  problem: DagProblem,
+  edge: { readonly comm: number; readonly bytes?: number | undefined },
+  from: number,
+  to: number,
+): number {
+  if (from === to) return 0;
+  const net = problem.network;
+  if (!net || edge.bytes === undefined) return edge.comm;
+  const g = net.group[from] ?? 0;
+  const h = net.group[to] ?? 0;
+  const bw = net.bytesPerSec[g]?.[h] ?? Number.POSITIVE_INFINITY;
+  return (net.latencySec[g]?.[h] ?? 0) + (bw > 0 ? edge.bytes / bw : Number.POSITIVE_INFINITY);
+}

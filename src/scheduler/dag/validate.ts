@@ -1,4 +1,4 @@
-import type { DagProblem } from "./problem.js";
+import { type DagProblem, edgeTransfer } from "./problem.js";
 
 /** A task's node and times, as any planner (or any file) states them. */
 export interface TimedTask {
@@ -53,7 +53,7 @@ function checkPrecedence(
     const a = byTask.get(e.from);
     const b = byTask.get(e.to);
     if (!a || !b) continue;
-    const ready = a.node === b.node ? a.finish : a.finish + e.comm;
+    const ready = a.finish + edgeTransfer(p, e, a.node, b.node);
     if (b.start < ready - tol(ready, eps))
       out.push(
         `edge ${p.tasks[e.from]} → ${p.tasks[e.to]}: child starts at ${b.start}, data ready at ${ready}`,

@@ -17,6 +17,8 @@ export interface ContextUsage {
   avoidNodes?: string[];
   /** RTT by `<node id> <target>`. */
   rtt?: Record<string, number>;
+  /** Seconds to bring the task's inputs, per node id (absent: the task reads no data). */
+  inputTransferSec?: Record<string, number>;
 }
 
 type ContextData = Omit<
@@ -30,6 +32,8 @@ type ContextData = Omit<
   | "preferredNode"
   | "avoidNodes"
   | "rtt"
+  | "readsData"
+  | "inputTransferSec"
 >;
 
 /** A PlacementContext for plugin tests: a 1-CPU/1-GiB exec task by default, nothing in use. */
@@ -56,6 +60,8 @@ export function testContext(over: Partial<ContextData> = {}, usage: ContextUsage
     spreadValues: (key) => usage.spreadValues?.[key] ?? 1,
     preferredNode: () => usage.preferredNode,
     avoidNodes: () => usage.avoidNodes ?? [],
+    readsData: () => usage.inputTransferSec !== undefined,
+    inputTransferSec: (node) => usage.inputTransferSec?.[node.id],
     rtt: (node, to) => usage.rtt?.[`${node.id} ${to}`],
   };
   return ctx;

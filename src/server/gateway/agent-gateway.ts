@@ -35,9 +35,14 @@ function bearer(req: IncomingMessage): string | undefined {
   return m?.[1];
 }
 
-function reject(socket: Duplex, status: number, message: string): void {
-  socket.end(`HTTP/1.1 ${status} ${message}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+function reject(socket: Duplex, status: number, message: string, extra = ""): void {
+  socket.end(
+    `HTTP/1.1 ${status} ${message}\r\n${extra}Connection: close\r\nContent-Length: 0\r\n\r\n`,
+  );
 }
+
+/** How many sessions may be between upgrade and processed hello at once (join storms). */
+export const DEFAULT_MAX_PENDING_JOINS = 1000;
 
 /**
  * The agent gateway: accepts agents' WebSocket sessions on the API port (agents dial out, so
@@ -46,10 +51,15 @@ function reject(socket: Duplex, status: number, message: string): void {
  */
 export class AgentGateway {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 16 << 20 });
+  /** Sessions being admitted: upgraded or upgrading, hello not yet processed. */
+  private admitting = 0;
 
   constructor(
     private readonly cp: ControlPlane,
     private readonly logger: Logger,
+    private readonly maxPendingJoins = DEFAULT_MAX_PENDING_JOINS,
+    /** Called for each attempt turned away with 503 (counted in metrics). */
+    private readonly onBusy: () => void = () => {},
   ) {}
 
   attach(server: Server): void {
@@ -64,31 +74,70 @@ export class AgentGateway {
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const path = (req.url ?? "").split("?")[0];
     if (path !== SESSION_PATH) return reject(socket, 404, "Not Found");
+    // Admission limit: in a join storm (a restarted server, a healed WAN) the agents that come
+    // beyond the limit are told to come back later (their backoff adds jitter), so the ones
+    // admitted get their hello processed before their handshakes and heartbeats time out.
+    if (this.admitting >= this.maxPendingJoins) {
+      this.onBusy();
+      const retryAfterSec = 1 + Math.ceil(this.admitting / this.maxPendingJoins);
+      return reject(socket, 503, "Service Unavailable", `Retry-After: ${retryAfterSec}\r\n`);
+    }
+    this.admitting++;
+    let admitted = false;
+    const release = () => {
+      if (admitted) return;
+      admitted = true;
+      this.admitting--;
+    };
+    // However the attempt ends (refused, failed handshake, dropped before hello), the slot frees.
+    socket.once("close", release);
     const token = bearer(req);
     const record = token ? await this.cp.authenticate(token) : undefined;
     if (!record) return reject(socket, 401, "Unauthorized");
     if (record.role !== "node" || record.nodeId === null) return reject(socket, 403, "Forbidden");
     const nodeId = record.nodeId;
     this.wss.handleUpgrade(req, socket, head, (ws) =>
-      this.serve(nodeId, ws, req.socket.remoteAddress),
+      this.serve(nodeId, ws, req.socket.remoteAddress, release),
     );
   }
 
-  private serve(nodeId: string, ws: WebSocket, remoteAddress: string | undefined): void {
+  /** Sessions currently being admitted (upgraded, hello not yet processed). */
+  get pendingJoins(): number {
+    return this.admitting;
+  }
+
+  private serve(
+    nodeId: string,
+    ws: WebSocket,
+    remoteAddress: string | undefined,
+    admitted: () => void,
+  ): void {
     const session = new WsSession(nodeId, ws, remoteAddress);
     const log = this.logger.child({ nodeId });
     this.cp.sessionOpened(session);
+    // A session that never says hello must not hold an admission slot for ever.
+    const helloTimer = setTimeout(admitted, 30_000);
+    helloTimer.unref();
+    const release = () => {
+      clearTimeout(helloTimer);
+      admitted();
+    };
     ws.on("message", (data: RawData) => {
       const msg = parseAgentMessage(data);
       if (!msg) {
         log.warn("malformed agent message dropped");
         return;
       }
-      void this.dispatch(session, msg).catch((err: unknown) =>
-        log.error({ err, type: msg.type }, "agent message failed"),
-      );
+      void this.dispatch(session, msg)
+        .catch((err: unknown) => log.error({ err, type: msg.type }, "agent message failed"))
+        .finally(() => {
+          if (msg.type === "hello") release();
+        });
     });
-    ws.on("close", () => this.cp.sessionClosed(session));
+    ws.on("close", () => {
+      release();
+      this.cp.sessionClosed(session);
+    });
     ws.on("error", (err) => log.warn({ err }, "agent session error"));
   }
 

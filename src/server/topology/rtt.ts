@@ -1,5 +1,6 @@
 import type { Node } from "../../model/index.js";
-import { shortestPath, TopologyGraph } from "../../topology/index.js";
+import type { LinkEstimate, NetworkView } from "../../scheduler/network.js";
+import { shortestPath, TopologyGraph, widestPath } from "../../topology/index.js";
 import type { DeclaredLink } from "./declared.js";
 import type { MeasuredRtts } from "./measured.js";
 
@@ -54,4 +55,27 @@ export function rttTo(src: RttSources, node: Node, to: string): number | undefin
     if (r !== undefined && (best === undefined || r < best)) best = r;
   }
   return best;
+}
+
+/**
+ * The network as the scheduler sees it during one evaluation: measured node RTTs and the declared
+ * site paths (lowest latency; bandwidth of the widest path), memoised per site pair.
+ */
+export function networkView(src: RttSources): NetworkView {
+  const paths = new Map<string, LinkEstimate | null>();
+  return {
+    nodeRtt: (a, b) => src.measured.rttBetween(a.id, b.id),
+    sitePath: (a, b) => {
+      const key = `${a}\u0000${b}`;
+      let hit = paths.get(key);
+      if (hit === undefined) {
+        const fast = shortestPath(src.declared, a, b);
+        const wide = widestPath(src.declared, a, b);
+        hit =
+          fast && wide ? { latencyMs: fast.latencyMs, bandwidthMbps: wide.bandwidthMbps } : null;
+        paths.set(key, hit);
+      }
+      return hit ?? undefined;
+    },
+  };
 }
