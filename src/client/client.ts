@@ -196,44 +196,65 @@ export class BrinkClient {
     return res.text();
   }
 
-  // TEMPORARY (web branch): the events API lands with the observability branch; replaced then.
+  // TEMPORARY (web branch): the events API lands with the observability branch (same
+  // signatures); replaced by it at the merge.
   async listEvents(q: EventQuery = {}): Promise<BrinkEvent[]> {
     return this.json("GET", `/v1/events?${eventParams(q)}`);
   }
 
-  // TEMPORARY (web branch): see listEvents.
+  // TEMPORARY (web branch): see listEvents. Reconnects with Last-Event-ID until `signal` aborts.
   async streamEvents(
     q: EventQuery,
     onEvent: (e: BrinkEvent) => void,
-    opts: { signal?: AbortSignal } = {},
+    opts: {
+      signal?: AbortSignal;
+      onStatus?: (status: "open" | "reconnecting", error?: unknown) => void;
+    } = {},
   ): Promise<void> {
-    const headers: Record<string, string> = { accept: "text/event-stream" };
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
-    const res = await fetch(`${this.addr}/v1/events/stream?${eventParams(q)}`, {
-      headers,
-      signal: opts.signal ?? null,
-    }).catch((err: unknown) => {
-      throw new ApiError(0, "UNAVAILABLE", `cannot reach the Brink server: ${String(err)}`);
-    });
-    if (!res.ok || !res.body) throw await toApiError(res);
-    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buf = "";
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buf += value;
-      let end = buf.indexOf("\n\n");
-      while (end !== -1) {
-        const data = buf
-          .slice(0, end)
-          .split("\n")
-          .filter((l) => l.startsWith("data:"))
-          .map((l) => l.slice(5).trimStart())
-          .join("\n");
-        buf = buf.slice(end + 2);
-        if (data) onEvent(JSON.parse(data) as BrinkEvent);
-        end = buf.indexOf("\n\n");
+    let last = q.since;
+    while (!opts.signal?.aborted) {
+      try {
+        const headers: Record<string, string> = { accept: "text/event-stream" };
+        if (this.token) headers.authorization = `Bearer ${this.token}`;
+        if (last !== undefined) headers["last-event-id"] = String(last);
+        const res = await fetch(
+          `${this.addr}/v1/events/stream?${eventParams({ ...q, since: undefined })}`,
+          {
+            headers,
+            signal: opts.signal ?? null,
+          },
+        );
+        if (!res.ok || !res.body) throw await toApiError(res);
+        opts.onStatus?.("open");
+        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buf = "";
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buf += value;
+          let end = buf.indexOf("\n\n");
+          while (end !== -1) {
+            const data = buf
+              .slice(0, end)
+              .split("\n")
+              .filter((l) => l.startsWith("data:"))
+              .map((l) => l.slice(5).trimStart())
+              .join("\n");
+            buf = buf.slice(end + 2);
+            if (data) {
+              const e = JSON.parse(data) as BrinkEvent;
+              last = e.id;
+              onEvent(e);
+            }
+            end = buf.indexOf("\n\n");
+          }
+        }
+      } catch (err) {
+        if (opts.signal?.aborted) return;
+        if (err instanceof ApiError && err.status >= 400 && err.status < 500) throw err;
+        opts.onStatus?.("reconnecting", err);
       }
+      await new Promise((r) => setTimeout(r, 1000));
     }
   }
 
@@ -251,9 +272,10 @@ export interface BrinkEvent {
   node?: string;
   nodeName?: string;
   job?: string;
+  jobName?: string;
   alloc?: string;
   message: string;
-  details?: object;
+  details?: Record<string, unknown>;
 }
 
 export interface EventQuery {
@@ -262,6 +284,7 @@ export interface EventQuery {
   node?: string;
   job?: string;
   limit?: number;
+  latest?: number;
 }
 
 function eventParams(q: EventQuery): URLSearchParams {

@@ -25,11 +25,14 @@ export function EventList({ events, label }: { events: FleetEvent[]; label: stri
                 </Link>
               </>
             )}
-            {e.job && (
+            {(e.jobName || e.job) && (
               <>
                 {" "}
-                <Link href={`/jobs/${encodeURIComponent(e.job)}`} className="tag">
-                  {e.job}
+                <Link
+                  href={`/jobs/${encodeURIComponent(e.jobName ?? e.job ?? "")}`}
+                  className="tag"
+                >
+                  {e.jobName ?? e.job}
                 </Link>
               </>
             )}

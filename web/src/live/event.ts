@@ -4,12 +4,15 @@ export interface FleetEvent {
   time: string;
   type: string;
   severity?: "info" | "warning" | "error";
+  /** Node id, and its name. */
   node?: string;
   nodeName?: string;
+  /** Job id, and its name. */
   job?: string;
+  jobName?: string;
   alloc?: string;
   message: string;
-  details?: object;
+  details?: Record<string, unknown>;
 }
 
 /** What the dashboard keeps in memory and refetches when an event says it changed. */

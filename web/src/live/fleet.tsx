@@ -86,7 +86,7 @@ export function FleetProvider({ children }: { children: ReactNode }) {
       timer.current = setTimeout(flush, DEBOUNCE_MS);
     };
     const loadEvents = async () => {
-      const events: FleetEvent[] = await client.listEvents({ limit: KEEP_EVENTS });
+      const events: FleetEvent[] = await client.listEvents({ latest: KEEP_EVENTS });
       if (!abort.signal.aborted) setFleet((f) => ({ ...f, events: mergeEvents(f.events, events) }));
     };
     // A connection counts as live once everything was refetched after it opened, and no drop
@@ -109,11 +109,16 @@ export function FleetProvider({ children }: { children: ReactNode }) {
           setFleet((f) => ({ ...f, events: mergeEvents(f.events, [e]) }));
           mark(topicsOf(e.type));
         },
-        onDrop: () => {
+        onDrop: (err) => {
           generation++;
-          setFleet((f) => ({ ...f, stream: "reconnecting" }));
+          setFleet((f) => ({
+            ...f,
+            stream: "reconnecting",
+            error: err instanceof Error ? err.message : undefined,
+          }));
         },
         onUnauthorized: () => signOut("The server refused the token."),
+        onRefused: fail,
       },
       abort.signal,
     );

@@ -5,23 +5,29 @@ import type { FleetEvent } from "../live/event.js";
 import { mergeEvents, useFleet } from "../live/fleet.js";
 import { useFetch } from "../live/use-fetch.js";
 
-/** Event kinds offered by the type filter (a prefix: `node.` matches every node event). */
+/** Types offered by the type filter; `x.*` is a whole group (the server accepts both forms). */
 const TYPES = [
-  "node.",
+  "node.*",
+  "node.registered",
   "node.ready",
   "node.suspect",
   "node.disconnected",
   "node.down",
-  "alloc.",
+  "node.drain",
+  "alloc.*",
   "alloc.placed",
   "alloc.running",
+  "alloc.complete",
   "alloc.failed",
   "alloc.lost",
   "alloc.preempted",
   "alloc.rescheduled",
-  "job.",
+  "alloc.stopped",
+  "job.*",
   "job.submitted",
   "job.stopped",
+  "job.complete",
+  "job.failed",
   "eval.blocked",
 ];
 
@@ -44,18 +50,15 @@ export function EventsPage() {
   const { client } = useSession();
   const { events: live, nodes, jobs } = useFleet();
   const [f, setF] = useState<Filter>({ type: "", node: "", job: "" });
-  const serverType = f.type.endsWith(".")
-    ? TYPES.filter((t) => t.startsWith(f.type) && !t.endsWith(".")).join(",")
-    : f.type;
   const base = useFetch<FleetEvent[]>(
     () =>
       client.listEvents({
-        limit: 300,
-        ...(serverType ? { type: serverType } : {}),
+        latest: 300,
+        ...(f.type ? { type: f.type } : {}),
         ...(f.node ? { node: f.node } : {}),
         ...(f.job ? { job: f.job } : {}),
       }),
-    [client, serverType, f.node, f.job],
+    [client, f.type, f.node, f.job],
   );
   const shown = useMemo(
     () => mergeEvents(base.data ?? [], live).filter((e) => matches(e, f)),
@@ -74,7 +77,7 @@ export function EventsPage() {
           <option value="">any type</option>
           {TYPES.map((t) => (
             <option key={t} value={t}>
-              {t.endsWith(".") ? `${t}*` : t}
+              {t}
             </option>
           ))}
         </select>
@@ -89,7 +92,7 @@ export function EventsPage() {
         <select aria-label="Job" value={f.job} onChange={set("job")}>
           <option value="">any job</option>
           {jobs.map((j) => (
-            <option key={j.id} value={j.name}>
+            <option key={j.id} value={j.id}>
               {j.name}
             </option>
           ))}

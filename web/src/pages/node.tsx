@@ -10,7 +10,8 @@ import { useFleet, useRevision } from "../live/fleet.js";
 import { userLabels } from "../live/usage.js";
 import { useFetch } from "../live/use-fetch.js";
 
-const STATUS_TYPES = "node.ready,node.suspect,node.disconnected,node.down";
+/** The node's own events: joins, status changes (with their reasons), drains, eligibility. */
+const NODE_EVENTS = "node.*";
 
 /** One node: status and why, resources, its allocations, and its status history from events. */
 export function NodePage({ name }: { name: string }) {
@@ -21,7 +22,7 @@ export function NodePage({ name }: { name: string }) {
   const history = useFetch<FleetEvent[]>(
     () =>
       node
-        ? client.listEvents({ node: node.id, type: STATUS_TYPES, limit: 100 })
+        ? client.listEvents({ node: node.id, type: NODE_EVENTS, latest: 100 })
         : Promise.resolve([]),
     [node?.id, rev],
   );
