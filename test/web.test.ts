@@ -229,6 +229,23 @@ describe.skipIf(missing)("the dashboard in Chromium", () => {
     await ctx.close();
   });
 
+  it("explains why a job waits, per filter", async () => {
+    await server.admin.submitJob(
+      VALID.replace("name: web-demo", "name: too-big").replace("memory: 32", "memory: 90000000"),
+    );
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const { page, errors } = await watch(ctx);
+    await page.goto(`${server.url}/ui/jobs/too-big#token=${encodeURIComponent(token)}`);
+    const why = page.getByRole("note", { name: "Why unplaced" });
+    await why.getByText("tick[0]").waitFor();
+    expect(await why.textContent()).toContain("2 nodes: 2 exhausted memory");
+    await page.locator(".page-head .status", { hasText: "pending" }).waitFor();
+    await shot(page, "09-job-unplaced");
+    await server.admin.stopJob("too-big");
+    expect(errors).toEqual([]);
+    await ctx.close();
+  });
+
   it("shows topology and events, and renders on a phone in dark mode", async () => {
     const ctx = await browser.newContext({
       viewport: { width: 390, height: 844 },
@@ -244,24 +261,24 @@ describe.skipIf(missing)("the dashboard in Chromium", () => {
         "document.documentElement.scrollWidth - document.documentElement.clientWidth",
       )) as number;
     expect(await overflow()).toBeLessThanOrEqual(0);
-    await shot(page, "09-phone-overview-dark");
+    await shot(page, "10-phone-overview-dark");
 
     await page.getByRole("link", { name: "Nodes", exact: true }).click();
     await page.getByRole("link", { name: "edge-1" }).waitFor();
     expect(await overflow()).toBeLessThanOrEqual(0);
-    await shot(page, "10-phone-nodes-dark");
+    await shot(page, "11-phone-nodes-dark");
 
     await page.getByRole("link", { name: "Events", exact: true }).click();
     const events = page.getByRole("list", { name: "Events" });
     await events.getByText("job.stopped").first().waitFor();
     await events.getByText("alloc.running").first().waitFor();
     expect(await overflow()).toBeLessThanOrEqual(0);
-    await shot(page, "11-phone-events-dark");
+    await shot(page, "12-phone-events-dark");
 
     await page.getByRole("link", { name: "Topology", exact: true }).click();
     await page.getByTestId("topology-graph").locator("canvas").first().waitFor();
     await page.getByRole("heading", { name: "Sites" }).waitFor();
-    await shot(page, "12-phone-topology-dark");
+    await shot(page, "13-phone-topology-dark");
     expect(errors).toEqual([]);
     await ctx.close();
   });
@@ -284,7 +301,7 @@ describe.skipIf(missing)("the dashboard in Chromium", () => {
       proxy.set({ kind: "pass" });
       await jobs.getByRole("link", { name: "while-away" }).waitFor();
       await page.locator(".stream.live").waitFor();
-      await shot(page, "13-after-reconnect");
+      await shot(page, "14-after-reconnect");
       // Failed requests while cut are expected; nothing else may go wrong.
       expect(errors.filter((e) => !/Failed to load resource|net::ERR_/.test(e))).toEqual([]);
     } finally {

@@ -1,9 +1,10 @@
-import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from "react";
+import { createContext, type ReactNode, useContext, useEffect, useState } from "react";
 import { ApiError } from "../../../src/client/index.js";
 import type { Allocation, Job, NodeView } from "../../../src/model/index.js";
 import { useSession } from "../auth/session.js";
 import { type FleetEvent, TOPICS, type Topic, topicsOf } from "./event.js";
 import { followEvents } from "./event-stream.js";
+import { RefetchQueue } from "./refetch-queue.js";
 
 export type StreamState = "connecting" | "live" | "reconnecting";
 
@@ -22,7 +23,7 @@ export interface Fleet {
 }
 
 const KEEP_EVENTS = 500;
-/** Events arriving close together cost one refetch. */
+/** Events arriving within this cost one refetch. */
 const DEBOUNCE_MS = 150;
 /** A slow safety net: heartbeats move without events. Not how the view stays live. */
 const FALLBACK_MS = 30_000;
@@ -44,8 +45,6 @@ const initial: Fleet = {
 export function FleetProvider({ children }: { children: ReactNode }) {
   const { client, signOut } = useSession();
   const [fleet, setFleet] = useState<Fleet>(initial);
-  const dirty = useRef(new Set<Topic>());
-  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
 
   useEffect(() => {
     const abort = new AbortController();
@@ -53,7 +52,7 @@ export function FleetProvider({ children }: { children: ReactNode }) {
       if (err instanceof ApiError && err.status === 401) signOut("The server refused the token.");
       else setFleet((f) => ({ ...f, error: err instanceof Error ? err.message : String(err) }));
     };
-    const refetch = async (topics: Set<Topic>) => {
+    const refetch = async (topics: ReadonlySet<Topic>) => {
       const [nodes, jobs, allocs] = await Promise.all([
         topics.has("nodes") ? client.listNodes() : undefined,
         topics.has("jobs") ? client.listJobs() : undefined,
@@ -74,17 +73,7 @@ export function FleetProvider({ children }: { children: ReactNode }) {
         };
       });
     };
-    const flush = () => {
-      timer.current = undefined;
-      const topics = new Set(dirty.current);
-      dirty.current.clear();
-      refetch(topics).catch(fail);
-    };
-    const mark = (topics: readonly Topic[]) => {
-      for (const t of topics) dirty.current.add(t);
-      if (timer.current) clearTimeout(timer.current);
-      timer.current = setTimeout(flush, DEBOUNCE_MS);
-    };
+    const queue = new RefetchQueue(refetch, DEBOUNCE_MS, fail);
     const loadEvents = async () => {
       const events: FleetEvent[] = await client.listEvents({ latest: KEEP_EVENTS });
       if (!abort.signal.aborted) setFleet((f) => ({ ...f, events: mergeEvents(f.events, events) }));
@@ -97,9 +86,9 @@ export function FleetProvider({ children }: { children: ReactNode }) {
       {
         onConnect: () => {
           const g = generation;
-          Promise.all([refetch(new Set(TOPICS)), loadEvents()])
-            .then(() => {
-              if (g === generation && !abort.signal.aborted) {
+          Promise.all([queue.mark(TOPICS, { now: true }), loadEvents()])
+            .then(([fetched]) => {
+              if (fetched && g === generation && !abort.signal.aborted) {
                 setFleet((f) => ({ ...f, stream: "live" }));
               }
             })
@@ -107,7 +96,7 @@ export function FleetProvider({ children }: { children: ReactNode }) {
         },
         onEvent: (e) => {
           setFleet((f) => ({ ...f, events: mergeEvents(f.events, [e]) }));
-          mark(topicsOf(e.type));
+          void queue.mark(topicsOf(e.type));
         },
         onDrop: (err) => {
           generation++;
@@ -122,11 +111,11 @@ export function FleetProvider({ children }: { children: ReactNode }) {
       },
       abort.signal,
     );
-    const fallback = setInterval(() => mark(TOPICS), FALLBACK_MS);
+    const fallback = setInterval(() => void queue.mark(TOPICS), FALLBACK_MS);
     return () => {
       abort.abort();
+      queue.stop();
       clearInterval(fallback);
-      if (timer.current) clearTimeout(timer.current);
     };
   }, [client, signOut]);
 
