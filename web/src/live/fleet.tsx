@@ -78,8 +78,11 @@ export function FleetProvider({ children }: { children: ReactNode }) {
       const events: FleetEvent[] = await client.listEvents({ latest: KEEP_EVENTS });
       if (!abort.signal.aborted) setFleet((f) => ({ ...f, events: mergeEvents(f.events, events) }));
     };
-    // A connection counts as live once everything was refetched after it opened, and no drop
-    // came since (each drop starts a new generation).
+    // Load at once, whatever the stream does; again each time it (re)opens. A connection counts
+    // as live once everything was refetched after it opened, and no drop came since (each drop
+    // starts a new generation).
+    void queue.mark(TOPICS, { now: true });
+    loadEvents().catch(fail);
     let generation = 0;
     void followEvents(
       client,

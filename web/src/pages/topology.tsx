@@ -5,6 +5,7 @@ import { useSession } from "../auth/session.js";
 import { Status } from "../components/status.js";
 import { useRevision } from "../live/fleet.js";
 import { useFetch } from "../live/use-fetch.js";
+import { layoutTopology } from "./topology-layout.js";
 
 /** Link colour by latency: green under 10 ms, amber under 50 ms, red above. */
 export function latencyTone(ms: number): "good" | "warn" | "bad" {
@@ -16,7 +17,9 @@ const css = (name: string) =>
 
 const SERVER_EDGES_UP_TO = 40;
 
-function elements(t: Topology): ElementDefinition[] {
+/** Graph elements, and the places (not sites, not nodes: the cloud) that links mention. */
+function elements(t: Topology): { els: ElementDefinition[]; places: string[] } {
+  const places: string[] = [];
   const out: ElementDefinition[] = [];
   const sites = new Set(t.sites.map((s) => s.name));
   for (const s of t.sites)
@@ -56,6 +59,7 @@ function elements(t: Topology): ElementDefinition[] {
     for (const x of [l.from, l.to]) {
       if (!ids.has(end(x))) {
         ids.add(end(x));
+        places.push(x);
         out.push({ data: { id: end(x), label: x, kind: "place" } });
       }
     }
@@ -70,7 +74,7 @@ function elements(t: Topology): ElementDefinition[] {
       },
     });
   }
-  return out;
+  return { els: out, places };
 }
 
 function style(): cytoscape.StylesheetJson {
@@ -82,6 +86,7 @@ function style(): cytoscape.StylesheetJson {
         label: "data(label)",
         color: fg,
         "font-size": 11,
+        "min-zoomed-font-size": 7,
         "text-valign": "bottom",
         "text-margin-y": 4,
       },
@@ -103,6 +108,7 @@ function style(): cytoscape.StylesheetJson {
         "border-width": 1,
         "text-valign": "top",
         "font-weight": "bold",
+        "font-size": 16,
         shape: "round-rectangle",
       },
     },
@@ -135,16 +141,55 @@ function Graph({ topology }: { topology: Topology }) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!host.current) return;
+    const { els, places } = elements(topology);
+    const box = host.current.getBoundingClientRect();
+    const at = layoutTopology(topology, places, box.width / Math.max(1, box.height));
     const cy = cytoscape({
       container: host.current,
-      elements: elements(topology),
+      elements: els,
       style: style(),
-      layout: { name: "cose", animate: false, padding: 20, nodeDimensionsIncludeLabels: true },
+      layout: {
+        name: "preset",
+        positions: Object.fromEntries(at),
+        fit: true,
+        padding: 24,
+      },
       maxZoom: 1.5,
     });
     return () => cy.destroy();
   }, [topology]);
   return <div className="graph" ref={host} data-testid="topology-graph" />;
+}
+
+/** A site: its nodes with their RTT to the control plane (a summary for big sites). */
+function SiteLine({ site, nodes }: { site: string; nodes: Topology["nodes"] }) {
+  const rtts = nodes.flatMap((n) => (n.serverRttMs === null ? [] : [n.serverRttMs]));
+  rtts.sort((a, b) => a - b);
+  const median = rtts[Math.floor(rtts.length / 2)];
+  if (nodes.length > 12) {
+    const ready = nodes.filter((n) => n.status === "ready").length;
+    return (
+      <li>
+        <b>{site}</b>: {nodes.length} nodes, {ready} ready
+        {median !== undefined && (
+          <span className="muted">, median {median.toFixed(1)} ms to server</span>
+        )}
+      </li>
+    );
+  }
+  return (
+    <li>
+      <b>{site}</b>:{" "}
+      {nodes.map((n) => (
+        <span key={n.id} className="site-node">
+          {n.name} <Status value={n.status} />
+          {n.serverRttMs !== null && (
+            <span className="muted"> {n.serverRttMs.toFixed(1)} ms to server</span>
+          )}
+        </span>
+      ))}
+    </li>
+  );
 }
 
 /** Sites and their nodes as a graph; links (declared between sites, measured between nodes) coloured by latency. */
@@ -174,19 +219,11 @@ export function TopologyPage() {
             <h2>Sites</h2>
             <ul className="plain">
               {t.sites.map((s) => (
-                <li key={s.name}>
-                  <b>{s.name}</b>:{" "}
-                  {t.nodes
-                    .filter((n) => n.site === s.name)
-                    .map((n) => (
-                      <span key={n.id} className="site-node">
-                        {n.name} <Status value={n.status} />
-                        {n.serverRttMs !== null && (
-                          <span className="muted"> {n.serverRttMs.toFixed(1)} ms to server</span>
-                        )}
-                      </span>
-                    ))}
-                </li>
+                <SiteLine
+                  key={s.name}
+                  site={s.name}
+                  nodes={t.nodes.filter((n) => n.site === s.name)}
+                />
               ))}
             </ul>
           </div>
