@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import type { Logger } from "pino";
-import { ApiError, BrinkClient } from "../client/index.js";
+import { ApiError } from "../client/api-error.js";
 import type { AgentMessage, ServerMessage } from "../model/index.js";
 import { AllocManager } from "./alloc-manager.js";
 import type { AgentConfig } from "./config.js";
@@ -8,6 +8,7 @@ import { loadCredential, type NodeCredential, saveCredential } from "./credentia
 import { DesiredState } from "./desired-state.js";
 import { createDriverRegistry } from "./drivers/registry.js";
 import { fingerprint } from "./fingerprint/index.js";
+import { joinRequest } from "./join-request.js";
 import { SocketInUseError, startLocalApi } from "./local-api/server.js";
 import { localApiSocket } from "./local-api/socket-path.js";
 import { LocalState } from "./local-state.js";
@@ -43,11 +44,11 @@ async function joinOnce(config: AgentConfig, logger: Logger): Promise<NodeCreden
       `this node has no credential in ${config.dataDir} yet: pass --join-token TOKEN or --join-token-file FILE (the server writes it to <server data dir>/join.token)`,
     );
   }
-  const client = new BrinkClient({ addr: config.serverUrl, token: config.joinToken });
+  const token = config.joinToken;
   const fp = await fingerprint({ dataDir: config.dataDir, drivers: driverRegistry(config) });
   for (let attempt = 0; ; attempt++) {
     try {
-      const answer = await client.join({
+      const answer = await joinRequest(config.serverUrl, token, {
         name: config.name,
         site: config.site,
         labels: config.labels,

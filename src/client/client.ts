@@ -1,5 +1,6 @@
 import type {
   Allocation,
+  BrinkEvent,
   Evaluation,
   Fingerprint,
   Job,
@@ -8,6 +9,7 @@ import type {
 } from "../model/index.js";
 import type { Plan } from "../scheduler/plan.js";
 import { ApiError } from "./api-error.js";
+import { readSse } from "./sse.js";
 
 export interface ClientOptions {
   /** Base URL of the server, e.g. http://127.0.0.1:7700 */
@@ -24,6 +26,60 @@ export interface JoinAnswer {
 }
 
 export type SubmittedJob = Job & { evalId: string };
+
+/** Which events: all fields optional, combined with AND. */
+export interface EventStreamQuery {
+  /** Only events with an id greater than this. */
+  since?: number;
+  /** Types or groups: `node.down`, `alloc.*`, `alloc`. */
+  type?: string | string[];
+  /** Node id or name. */
+  node?: string;
+  /** Job id or name. */
+  job?: string;
+  /** Allocation id. */
+  alloc?: string;
+}
+
+export interface EventListQuery extends EventStreamQuery {
+  /** Page size (server default 1000, at most 5000). */
+  limit?: number;
+  /** `next` of the previous page. */
+  cursor?: string;
+  /** The newest N matching events instead of the oldest (still oldest first; no paging). */
+  latest?: number;
+}
+
+export interface StreamOptions {
+  signal?: AbortSignal;
+  /** Wait before reconnecting (default 1 s). */
+  retryMs?: number;
+  /** Reconnect when not even a heartbeat arrived for this long (default 45 s; the server pings every 15 s). */
+  idleMs?: number;
+  /** Told when the stream (re)opens, and when it drops and will reconnect. */
+  onStatus?: (status: "open" | "reconnecting", error?: unknown) => void;
+}
+
+function eventParams(q: EventListQuery): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) {
+    if (v === undefined) continue;
+    params.set(k, Array.isArray(v) ? v.join(",") : String(v));
+  }
+  return params;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
 
 type Body = { json: unknown } | { yaml: string } | undefined;
 
@@ -196,101 +252,102 @@ export class BrinkClient {
     return res.text();
   }
 
-  // TEMPORARY (web branch): the events API lands with the observability branch (same
-  // signatures); replaced by it at the merge.
-  async listEvents(q: EventQuery = {}): Promise<BrinkEvent[]> {
-    return this.json("GET", `/v1/events?${eventParams(q)}`);
+  /** One page of events, oldest first (`GET /v1/events`). */
+  async listEvents(q: EventListQuery = {}): Promise<BrinkEvent[]> {
+    return (await this.listEventsPage(q)).items;
   }
 
-  // TEMPORARY (web branch): see listEvents. Reconnects with Last-Event-ID until `signal` aborts.
+  /** One page of events and the cursor of the next (`undefined` on the last page). */
+  async listEventsPage(q: EventListQuery = {}): Promise<{ items: BrinkEvent[]; next?: string }> {
+    const res = await this.request("GET", `/v1/events?${eventParams(q)}`);
+    const next = res.headers.get("x-next-cursor") ?? undefined;
+    return { items: (await res.json()) as BrinkEvent[], ...(next ? { next } : {}) };
+  }
+
+  /** The history of a job: its events, oldest first. */
+  jobEvents(idOrName: string, q: EventListQuery = {}): Promise<BrinkEvent[]> {
+    return this.json("GET", `/v1/jobs/${encodeURIComponent(idOrName)}/events?${eventParams(q)}`);
+  }
+
+  /**
+   * Follows `GET /v1/events/stream` until `signal` aborts, calling `onEvent` per event in id
+   * order. A dropped or silent connection is reopened with `Last-Event-ID`, so the server replays
+   * what was missed and no event is seen twice. Refusals (bad token, bad filter) reject at once.
+   */
   async streamEvents(
-    q: EventQuery,
-    onEvent: (e: BrinkEvent) => void,
-    opts: {
-      signal?: AbortSignal;
-      onStatus?: (status: "open" | "reconnecting", error?: unknown) => void;
-    } = {},
+    q: EventStreamQuery,
+    onEvent: (event: BrinkEvent) => void,
+    opts: StreamOptions = {},
   ): Promise<void> {
-    let last = q.since;
+    const { since, ...filter } = q;
+    let last = since;
+    const path = `/v1/events/stream?${eventParams(filter)}`;
     while (!opts.signal?.aborted) {
       try {
-        const headers: Record<string, string> = { accept: "text/event-stream" };
-        if (this.token) headers.authorization = `Bearer ${this.token}`;
-        if (last !== undefined) headers["last-event-id"] = String(last);
-        const res = await fetch(
-          `${this.addr}/v1/events/stream?${eventParams({ ...q, since: undefined })}`,
-          {
-            headers,
-            signal: opts.signal ?? null,
+        await this.streamOnce(
+          path,
+          last,
+          opts,
+          (e) => {
+            last = e.id;
+            onEvent(e);
+          },
+          (id) => {
+            last = id;
           },
         );
-        if (!res.ok || !res.body) throw await toApiError(res);
-        opts.onStatus?.("open");
-        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-        let buf = "";
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buf += value;
-          let end = buf.indexOf("\n\n");
-          while (end !== -1) {
-            const data = buf
-              .slice(0, end)
-              .split("\n")
-              .filter((l) => l.startsWith("data:"))
-              .map((l) => l.slice(5).trimStart())
-              .join("\n");
-            buf = buf.slice(end + 2);
-            if (data) {
-              const e = JSON.parse(data) as BrinkEvent;
-              last = e.id;
-              onEvent(e);
-            }
-            end = buf.indexOf("\n\n");
-          }
-        }
       } catch (err) {
         if (opts.signal?.aborted) return;
         if (err instanceof ApiError && err.status >= 400 && err.status < 500) throw err;
         opts.onStatus?.("reconnecting", err);
       }
-      await new Promise((r) => setTimeout(r, 1000));
+      if (!opts.signal?.aborted) await sleep(opts.retryMs ?? 1000, opts.signal);
+    }
+  }
+
+  /** One connection of `streamEvents`; resolves when the server ends it. */
+  private async streamOnce(
+    path: string,
+    last: number | undefined,
+    opts: StreamOptions,
+    onEvent: (event: BrinkEvent) => void,
+    onId: (id: number) => void,
+  ): Promise<void> {
+    const ctrl = new AbortController();
+    const abort = () => ctrl.abort();
+    opts.signal?.addEventListener("abort", abort, { once: true });
+    const idleMs = opts.idleMs ?? 45_000;
+    let idle = setTimeout(abort, idleMs);
+    const headers: Record<string, string> = { accept: "text/event-stream" };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (last !== undefined) headers["last-event-id"] = String(last);
+    try {
+      const res = await fetch(`${this.addr}${path}`, { headers, signal: ctrl.signal });
+      if (!res.ok) throw await toApiError(res);
+      if (!res.body) throw new ApiError(0, "UNAVAILABLE", "event stream has no body");
+      opts.onStatus?.("open");
+      await readSse(
+        res.body,
+        (frame) => {
+          clearTimeout(idle);
+          idle = setTimeout(abort, idleMs);
+          if (frame.data !== undefined) onEvent(JSON.parse(frame.data) as BrinkEvent);
+          else if (frame.id !== undefined && /^\d+$/.test(frame.id)) onId(Number(frame.id));
+        },
+        () => {
+          clearTimeout(idle);
+          idle = setTimeout(abort, idleMs);
+        },
+      );
+    } finally {
+      clearTimeout(idle);
+      opts.signal?.removeEventListener("abort", abort);
     }
   }
 
   async metrics(): Promise<string> {
     return (await this.request("GET", "/metrics")).text();
   }
-}
-
-/** TEMPORARY (web branch): the event shape of the events API. */
-export interface BrinkEvent {
-  id: number;
-  time: string;
-  type: string;
-  severity?: "info" | "warning" | "error";
-  node?: string;
-  nodeName?: string;
-  job?: string;
-  jobName?: string;
-  alloc?: string;
-  message: string;
-  details?: Record<string, unknown>;
-}
-
-export interface EventQuery {
-  since?: number;
-  type?: string;
-  node?: string;
-  job?: string;
-  limit?: number;
-  latest?: number;
-}
-
-function eventParams(q: EventQuery): URLSearchParams {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(q)) if (v !== undefined) params.set(k, String(v));
-  return params;
 }
 
 async function toApiError(res: Response): Promise<ApiError> {

@@ -3,6 +3,8 @@ export * from "./clock.js";
 export * from "./constraint.js";
 export * from "./duration.js";
 export * from "./errors.js";
+export * from "./event.js";
+export * from "./event-derive.js";
 export * from "./ids.js";
 export * from "./job.js";
 export * from "./job-spec.js";

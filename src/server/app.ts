@@ -4,6 +4,7 @@ import { BrinkError } from "../model/index.js";
 import { allocationRoutes } from "./api/allocations.js";
 import { authHook } from "./api/auth.js";
 import { installErrorHandlers } from "./api/errors.js";
+import { eventRoutes } from "./api/events.js";
 import { jobRoutes } from "./api/jobs.js";
 import { nodeRoutes } from "./api/nodes.js";
 import { openApiDocument } from "./api/openapi.js";
@@ -71,6 +72,7 @@ export function buildApp(deps: AppDeps): { app: FastifyInstance; gateway: AgentG
   jobRoutes(app, deps.cp);
   allocationRoutes(app, deps.cp, deps.config.logTailBytes);
   topologyRoutes(app, deps.cp);
+  eventRoutes(app, deps.cp, deps.metrics);
   app.register((ui) => uiRoutes(ui));
   const gateway = new AgentGateway(
     deps.cp,

@@ -26,6 +26,10 @@ export interface ServerConfig {
   maxPendingJoins: number;
   /** Declared links from the config file: replace the stored ones at start when given. */
   declaredLinks?: DeclaredLink[];
+  /** Event log retention: keep the newest this many events (0 = no count limit). */
+  eventsKeep: number;
+  /** Event log retention: drop events older than this many ms (0 = no age limit). */
+  eventsMaxAgeMs: number;
 }
 
 export const DEFAULT_LISTEN = "127.0.0.1:7700";
@@ -53,6 +57,8 @@ export function serverConfig(over: Partial<ServerConfig> & { dataDir: string }):
     witnessTimeoutMs: 3000,
     logTailBytes: 1 << 20,
     maxPendingJoins: 1000,
+    eventsKeep: 100_000,
+    eventsMaxAgeMs: 7 * 24 * 3_600_000,
     ...over,
   });
 }

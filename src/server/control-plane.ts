@@ -26,6 +26,8 @@ import type { Store, TokenRecord } from "../store/index.js";
 import { EvalBroker, makeEvaluation } from "./broker.js";
 import type { ServerConfig } from "./config.js";
 import { drainStep } from "./drainer.js";
+import { EventLog } from "./events.js";
+import { BlockedEvents, stateEvents } from "./events-observer.js";
 import { NodeSync } from "./gateway/node-sync.js";
 import { LogsRelay } from "./logs-relay.js";
 import type { ServerMetrics } from "./metrics.js";
@@ -82,8 +84,18 @@ export class ControlPlane {
   private worker: Promise<void> | null = null;
   private stopped = false;
   private drainTimer: NodeJS.Timeout | null = null;
+  /** Events (node, job, allocation changes) for the API's list and stream. */
+  readonly events: EventLog;
+  private readonly blocked: BlockedEvents;
+  /** Allocations the plan being applied evicts (their stop is an `alloc.preempted` event). */
+  private readonly preempting = new Set<string>();
 
   constructor(private readonly deps: ControlPlaneDeps) {
+    this.events = new EventLog(deps.store, deps.clock, deps.logger, deps.metrics, {
+      keep: deps.config.eventsKeep,
+      maxAgeMs: deps.config.eventsMaxAgeMs,
+    });
+    this.blocked = new BlockedEvents(this.events);
     this.monitor = new NodeMonitor(this.monitorHost(), {
       heartbeatIntervalMs: deps.config.heartbeatIntervalMs,
       heartbeatGraceMs: deps.config.heartbeatGraceMs,
@@ -145,6 +157,8 @@ export class ControlPlane {
   /** Loads state, re-enqueues what a crash may have left unfinished, starts worker and monitor. */
   async start(): Promise<void> {
     this.state = await ClusterState.load(this.deps.store);
+    this.state.observer = stateEvents(this.events, this.state, this.preempting);
+    await this.events.start();
     const links = await this.deps.store.getMeta(DECLARED_LINKS_KEY);
     const parsed = links ? declaredLinksSchema.safeParse(JSON.parse(links)) : undefined;
     this.declaredLinks = parsed?.success ? parsed.data : [];
@@ -175,6 +189,7 @@ export class ControlPlane {
     await this.worker;
     if (this.flushTimer) clearTimeout(this.flushTimer);
     await this.mutex.run(() => this.flushReports());
+    await this.events.close();
   }
 
   // ---- auth -------------------------------------------------------------------------------
@@ -209,6 +224,16 @@ export class ControlPlane {
       lastHeartbeat: this.state.lastHeartbeat(node),
       allocated: this.state.usedOn(node.id),
     };
+  }
+
+  /** The id of a node named by id or name; undefined when no such node is known. */
+  nodeIdOf(idOrName: string): string | undefined {
+    return (this.state.nodes.get(idOrName) ?? this.state.nodeByName(idOrName))?.id;
+  }
+
+  /** The id of a job named by id or name; undefined when no such job is known. */
+  jobIdOf(idOrName: string): string | undefined {
+    return this.state.jobByIdOrName(idOrName)?.id;
   }
 
   listJobs(): Job[] {
@@ -344,6 +369,8 @@ export class ControlPlane {
       const evaluation = await this.broker.next();
       if (!evaluation) return;
       this.deps.metrics.evalsQueued.set(this.broker.depth);
+      const waited = this.deps.clock.now() - Date.parse(evaluation.createdAt);
+      if (waited >= 0) this.deps.metrics.evalWaitSeconds.observe(waited / 1000);
       const end = this.deps.metrics.evalSeconds.startTimer();
       try {
         await this.mutex.run(() => this.process(evaluation));
@@ -365,6 +392,7 @@ export class ControlPlane {
       await this.deps.store.putEvaluation({ ...evaluation, status: "failed", updatedAt: now });
       return;
     }
+    const scheduling = this.deps.metrics.schedulerSeconds.startTimer();
     const raw = scheduleJob({
       job,
       allocs: this.state.allocsOfJob(job.id),
@@ -373,6 +401,7 @@ export class ControlPlane {
       now,
       newId,
     });
+    scheduling();
     const plan = checkPlan(raw, this.state);
     // Allocations carry the time they are committed, not the time scheduling began (a large job
     // takes a while to place): submit→running and created→running then measure what they say.
@@ -392,8 +421,11 @@ export class ControlPlane {
       evaluation: done,
       ...(jobChanged ? { job: { id: job.id, status: plan.jobStatus, updatedAt: now } } : {}),
     });
+    for (const a of plan.preempt) this.preempting.add(a.id);
     for (const a of allocs) this.state.putAlloc(a);
+    this.preempting.clear();
     if (jobChanged) this.state.putJob({ ...job, status: plan.jobStatus, updatedAt: now });
+    this.blocked.note(job, plan.unplaced);
     const placed = plan.place.filter((a) => a.nodeId !== null).length;
     this.deps.metrics.placements.inc(placed);
     if (allocs.length > 0) {
@@ -566,6 +598,16 @@ export class ControlPlane {
         createdAt: now,
       });
       this.state.putNode(node);
+      if (prev) {
+        this.events.emit({
+          type: "node.registered",
+          severity: "info",
+          node: node.id,
+          nodeName: node.name,
+          message: `node ${node.name} joined site ${node.site} again`,
+          details: { site: node.site, rejoin: true },
+        });
+      }
       this.monitor.seen(node.id);
       this.deps.logger.info({ node: node.name, site: node.site, rejoin: !!prev }, "node joined");
       this.refreshGauges();

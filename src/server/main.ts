@@ -5,7 +5,7 @@ import { openStore, type Store } from "../store/index.js";
 import { buildApp } from "./app.js";
 import type { ServerConfig } from "./config.js";
 import { ControlPlane } from "./control-plane.js";
-import { ServerMetrics } from "./metrics.js";
+import { instrumentStore, ServerMetrics } from "./metrics.js";
 import { ensureBootstrapTokens } from "./tokens.js";
 
 export interface RunningServer {
@@ -18,9 +18,9 @@ export interface RunningServer {
 
 /** Opens the store, creates tokens on first start, starts the control plane and listens. */
 export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
-  const store = await openStore(config.storeUrl);
-  const tokens = await ensureBootstrapTokens(store, config.dataDir);
   const metrics = new ServerMetrics();
+  const store = instrumentStore(await openStore(config.storeUrl), metrics);
+  const tokens = await ensureBootstrapTokens(store, config.dataDir);
   const cp = new ControlPlane({ store, config, logger, metrics, clock: systemClock });
   await cp.start();
   if (config.declaredLinks) {

@@ -1,4 +1,11 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { Store } from "../store/index.js";
+
+const NON_CONFORMING_DEFAULTS = [
+  "nodejs_active_handles_total",
+  "nodejs_active_requests_total",
+  "nodejs_active_resources_total",
+];
 
 /** The control plane's Prometheus metrics, one registry per server instance. */
 export class ServerMetrics {
@@ -30,6 +37,18 @@ export class ServerMetrics {
     name: "brink_evaluation_duration_seconds",
     help: "Time to schedule and commit one evaluation.",
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+  readonly evalWaitSeconds = new Histogram({
+    name: "brink_evaluation_queue_wait_seconds",
+    help: "Time an evaluation waited in the queue before the scheduler took it.",
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+    registers: [this.registry],
+  });
+  readonly schedulerSeconds = new Histogram({
+    name: "brink_scheduler_duration_seconds",
+    help: "Time the scheduler took to compute one plan (no store, no plan check).",
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
     registers: [this.registry],
   });
   readonly placements = new Counter({
@@ -72,7 +91,49 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  readonly events = new Counter({
+    name: "brink_events_total",
+    help: "Events emitted, by type.",
+    labelNames: ["type"] as const,
+    registers: [this.registry],
+  });
+  readonly eventStreams = new Gauge({
+    name: "brink_event_streams",
+    help: "Open event streams (GET /v1/events/stream).",
+    registers: [this.registry],
+  });
+  readonly storeSeconds = new Histogram({
+    name: "brink_store_operation_duration_seconds",
+    help: "Store operation latency by operation.",
+    labelNames: ["op"] as const,
+    buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: "brink_process_" });
+    collectDefaultMetrics({ register: this.registry, prefix: "brink_" });
+    // Gauges named `_total` break Prometheus conventions (promtool rejects them); the same counts
+    // are in `brink_nodejs_active_{handles,requests,resources}` by type.
+    for (const name of NON_CONFORMING_DEFAULTS) this.registry.removeSingleMetric(`brink_${name}`);
   }
+}
+
+/**
+ * The store, with every async operation timed into `brink_store_operation_duration_seconds{op}`
+ * (one histogram, the method name as `op`). Errors are timed too, then rethrown.
+ */
+export function instrumentStore(store: Store, metrics: ServerMetrics): Store {
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== "function" || typeof prop !== "string") return value;
+      return (...args: unknown[]) => {
+        const end = metrics.storeSeconds.startTimer({ op: prop });
+        const result: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (result instanceof Promise) return result.finally(end);
+        end();
+        return result;
+      };
+    },
+  });
 }

@@ -27,6 +27,13 @@ function removeFromIndex(index: Map<string, Set<string>>, key: string | null, id
   if (set && set.size === 0) index.delete(key);
 }
 
+/** Told of every change to the mirror, old object first (the event log derives events from it). */
+export interface StateObserver {
+  node(old: Node | undefined, next: Node): void;
+  job(old: Job | undefined, next: Job): void;
+  alloc(old: Allocation | undefined, next: Allocation): void;
+}
+
 /**
  * The control plane's in-memory mirror of the store. The store is the source of truth and is
  * written first; this mirror is updated after each successful write, and the scheduler's
@@ -49,6 +56,8 @@ export class ClusterState {
   private nodeList: Node[] | null = null;
   /** Last heartbeat per node, kept apart so a heartbeat does not replace the node object. */
   private readonly heartbeats = new Map<string, string>();
+  /** Set once loaded, so loading itself reports nothing. */
+  observer: StateObserver | null = null;
 
   static async load(store: Store): Promise<ClusterState> {
     const state = new ClusterState();
@@ -65,6 +74,7 @@ export class ClusterState {
     this.nodes.set(node.id, node);
     this.nodesByName.set(node.name, node.id);
     this.nodeList = null;
+    this.observer?.node(old, node);
   }
 
   nodesInSite(site: string): Node[] {
@@ -128,8 +138,10 @@ export class ClusterState {
   }
 
   putJob(job: Job): void {
+    const old = this.observer ? this.jobs.get(job.id) : undefined;
     this.jobs.set(job.id, job);
     this.jobsByName.set(job.name, job.id);
+    this.observer?.job(old, job);
   }
 
   jobByIdOrName(key: string): Job | undefined {
@@ -147,6 +159,7 @@ export class ClusterState {
     this.allocs.set(alloc.id, alloc);
     addToIndex(this.allocsByJob, alloc.jobId, alloc.id);
     addToIndex(this.allocsByNode, alloc.nodeId, alloc.id);
+    this.observer?.alloc(old, alloc);
   }
 
   allocsOfJob(jobId: string): Allocation[] {

@@ -10,6 +10,7 @@ export interface Database {
   job_versions: JobVersionsTable;
   allocations: AllocationsTable;
   evaluations: EvaluationsTable;
+  events: EventsTable;
 }
 
 export interface MetaTable {
@@ -60,5 +61,17 @@ export interface EvaluationsTable {
   job_id: string;
   status: string;
   created_at: string;
+  data: string;
+}
+
+export interface EventsTable {
+  id: number;
+  time: string;
+  type: string;
+  node_id: string | null;
+  node_name: string | null;
+  job_id: string | null;
+  job_name: string | null;
+  alloc_id: string | null;
   data: string;
 }

@@ -6,5 +6,12 @@ export {
   type PostgresStoreOptions,
 } from "./postgres/open-postgres-store.js";
 export { openSqliteStore, type SqliteStoreOptions } from "./sqlite/open-sqlite-store.js";
-export type { AllocFilter, PlanCommit, Store, TokenRecord } from "./store.js";
+export type {
+  AllocFilter,
+  EventQuery,
+  EventRetention,
+  PlanCommit,
+  Store,
+  TokenRecord,
+} from "./store.js";
 export { parseStoreUrl, STORE_URL_FORMS, type StoreLocation } from "./store-url.js";

@@ -1,10 +1,18 @@
 import type { Kysely } from "kysely";
-import type { Allocation, Evaluation, Job, Node, NodeStatus } from "../model/index.js";
+import type { Allocation, BrinkEvent, Evaluation, Job, Node, NodeStatus } from "../model/index.js";
 import { writePlan } from "./apply-plan.js";
 import type { Database } from "./database.js";
-import type { AllocFilter, PlanCommit, Store, TokenRecord } from "./store.js";
+import type {
+  AllocFilter,
+  EventQuery,
+  EventRetention,
+  PlanCommit,
+  Store,
+  TokenRecord,
+} from "./store.js";
 import * as allocations from "./tables/allocations.js";
 import * as evaluations from "./tables/evaluations.js";
+import * as events from "./tables/events.js";
 import * as jobs from "./tables/jobs.js";
 import * as meta from "./tables/meta.js";
 import * as nodes from "./tables/nodes.js";
@@ -148,6 +156,27 @@ export class KyselyStore implements Store {
   /** Throws `JOB_NOT_FOUND` (and writes nothing) when `commit.job` names an unknown job. */
   applyPlan(commit: PlanCommit): Promise<void> {
     return this.#transaction((trx) => writePlan(trx, commit));
+  }
+
+  async appendEvents(list: readonly BrinkEvent[]): Promise<void> {
+    if (list.length === 0) return;
+    await this.#transaction((trx) => events.insertEvents(trx, list));
+  }
+
+  listEvents(query?: EventQuery): Promise<BrinkEvent[]> {
+    return events.listEvents(this.#db, query);
+  }
+
+  lastEventId(): Promise<number> {
+    return events.lastEventId(this.#db);
+  }
+
+  pruneEvents(retention: EventRetention): Promise<number> {
+    return events.pruneEvents(this.#db, retention);
+  }
+
+  countEvents(): Promise<number> {
+    return events.countEvents(this.#db);
   }
 
   #transaction<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {

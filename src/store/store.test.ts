@@ -7,6 +7,7 @@ import pg from "pg";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   type Allocation,
+  type BrinkEvent,
   type Evaluation,
   type Job,
   type Node,
@@ -529,6 +530,79 @@ for (const backend of BACKENDS) {
       });
     });
 
+    describe("events", () => {
+      const ev = (id: number, over: Partial<BrinkEvent> = {}): BrinkEvent => ({
+        id,
+        time: at(id),
+        type: "alloc.running",
+        message: `event ${id}`,
+        ...over,
+      });
+
+      it("appends events and lists them after an id, oldest first, round-tripping exactly", async () => {
+        expect(await store.lastEventId()).toBe(0);
+        const detailed = ev(2, {
+          type: "eval.blocked",
+          severity: "warning",
+          job: "j1",
+          jobName: "web",
+          details: { unplaced: { web: ["no node with driver wasm"] }, n: 3 },
+        });
+        await store.appendEvents([ev(1), detailed, ev(3)]);
+        await store.appendEvents([]);
+        expect(await store.listEvents()).toStrictEqual([ev(1), detailed, ev(3)]);
+        expect(await store.listEvents({ since: 1 })).toStrictEqual([detailed, ev(3)]);
+        expect(await store.listEvents({ since: 1, limit: 1 })).toStrictEqual([detailed]);
+        expect(await store.listEvents({ limit: 2, newest: true })).toStrictEqual([detailed, ev(3)]);
+        expect(await store.listEvents({ before: 3, since: 1 })).toStrictEqual([detailed]);
+        expect(await store.lastEventId()).toBe(3);
+        expect(await store.countEvents()).toBe(3);
+      });
+
+      it("keeps the first copy of an id stored twice", async () => {
+        await store.appendEvents([ev(1)]);
+        await store.appendEvents([ev(1, { message: "again" }), ev(2)]);
+        expect((await store.listEvents()).map((e) => e.message)).toStrictEqual([
+          "event 1",
+          "event 2",
+        ]);
+      });
+
+      it("filters by exact type, type group, node, job and allocation", async () => {
+        await store.appendEvents([
+          ev(1, { type: "node.ready", node: "n1" }),
+          ev(2, { type: "node.down", node: "n2", severity: "error" }),
+          ev(3, { type: "alloc.placed", node: "n1", nodeName: "edge", job: "j1", alloc: "a1" }),
+          ev(4, { type: "alloc.failed", node: "n1", job: "j2", alloc: "a2" }),
+          ev(5, { type: "job.submitted", job: "j1", jobName: "web" }),
+        ]);
+        const ids = async (q: Parameters<Store["listEvents"]>[0]) =>
+          (await store.listEvents(q)).map((e) => e.id);
+        expect(await ids({ types: ["node.down"] })).toStrictEqual([2]);
+        expect(await ids({ types: ["node.*"] })).toStrictEqual([1, 2]);
+        expect(await ids({ types: ["node.ready", "alloc.*"] })).toStrictEqual([1, 3, 4]);
+        expect(await ids({ node: "n1" })).toStrictEqual([1, 3, 4]);
+        expect(await ids({ job: "j1" })).toStrictEqual([3, 5]);
+        expect(await ids({ alloc: "a2" })).toStrictEqual([4]);
+        expect(await ids({ nodeName: "edge" })).toStrictEqual([3]);
+        expect(await ids({ jobName: "web" })).toStrictEqual([5]);
+        expect(await ids({ node: "n1", types: ["alloc.*"], since: 3 })).toStrictEqual([4]);
+      });
+
+      it("prunes to the newest N and by age, in batches larger than one statement", async () => {
+        const many = Array.from({ length: 12_000 }, (_, i) => ev(i + 1));
+        await store.appendEvents(many);
+        expect(await store.pruneEvents({ keep: 1000 })).toBe(11_000);
+        expect(await store.countEvents()).toBe(1000);
+        expect((await store.listEvents({ limit: 1 }))[0]?.id).toBe(11_001);
+        expect(await store.pruneEvents({ keep: 1000 })).toBe(0);
+        // Times are `at(id)`: everything before at(11_501) goes.
+        expect(await store.pruneEvents({ before: at(11_501) })).toBe(500);
+        expect((await store.listEvents({ limit: 1 }))[0]?.id).toBe(11_501);
+        expect(await store.lastEventId()).toBe(12_000);
+      });
+    });
+
     describe("applyPlan", () => {
       async function submitted(): Promise<{ job: Job; evaluation: Evaluation }> {
         const job = makeJob();
@@ -623,6 +697,8 @@ for (const backend of BACKENDS) {
           await store.putNode(node);
           await store.submitJob(job, evaluation);
           await store.putAllocations([alloc]);
+          const event = { id: 7, time: at(7), type: "node.ready" as const, message: "ready" };
+          await store.appendEvents([event]);
           await store.close();
 
           store = await openStore(location.url);
@@ -633,6 +709,8 @@ for (const backend of BACKENDS) {
           expect(await store.listJobVersions(job.id)).toStrictEqual([job]);
           expect(await store.listAllocations({ nodeId: node.id })).toStrictEqual([alloc]);
           expect(await store.listPendingEvaluations()).toStrictEqual([evaluation]);
+          expect(await store.listEvents()).toStrictEqual([event]);
+          expect(await store.lastEventId()).toBe(7);
         });
 
       if (backend.concurrentOpen)

@@ -1,4 +1,12 @@
-import type { Allocation, Evaluation, Job, Node, NodeStatus } from "../model/index.js";
+import type {
+  Allocation,
+  BrinkEvent,
+  Evaluation,
+  EventFilter,
+  Job,
+  Node,
+  NodeStatus,
+} from "../model/index.js";
 
 /** Who a token belongs to. Tokens are stored as SHA-256 hashes, never in clear. */
 export interface TokenRecord {
@@ -23,6 +31,24 @@ export interface PlanCommit {
 export interface AllocFilter {
   jobId?: string;
   nodeId?: string;
+}
+
+/** A read of the event log: a filter, and how much of what matches. */
+export interface EventQuery extends EventFilter {
+  /** Only events with an id lower than this. */
+  before?: number;
+  /** At most this many events. */
+  limit?: number;
+  /** Take the newest `limit` matches instead of the oldest (the result is still oldest first). */
+  newest?: boolean;
+}
+
+/** What the event log keeps; both limits apply when both are given. */
+export interface EventRetention {
+  /** Keep only the newest `keep` events (by id). */
+  keep?: number;
+  /** Drop events older than this (ISO time). */
+  before?: string;
 }
 
 /**
@@ -84,4 +110,14 @@ export interface Store {
 
   /** Commits one plan atomically; an unknown `commit.job` throws `JOB_NOT_FOUND`, writing nothing. */
   applyPlan(commit: PlanCommit): Promise<void>;
+
+  /** Appends numbered events in one transaction (an id stored before is left as it is). */
+  appendEvents(events: readonly BrinkEvent[]): Promise<void>;
+  /** Events matching the query, oldest first. */
+  listEvents(query?: EventQuery): Promise<BrinkEvent[]>;
+  /** The highest stored event id, 0 for none (the event log continues after it on start). */
+  lastEventId(): Promise<number>;
+  /** Deletes what `retention` does not keep, in batches; returns the number of events deleted. */
+  pruneEvents(retention: EventRetention): Promise<number>;
+  countEvents(): Promise<number>;
 }

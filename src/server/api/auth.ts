@@ -10,6 +10,8 @@ declare module "fastify" {
     /** Roles that may call the route; absent = admin only. `public` routes need no token. */
     roles?: Role[];
     public?: boolean;
+    /** Also accept the token as `?token=` (for EventSource, which cannot set headers). */
+    queryToken?: boolean;
   }
   interface FastifyRequest {
     principal?: TokenRecord;
@@ -23,6 +25,12 @@ function bearerToken(req: FastifyRequest): string | undefined {
   return m?.[1];
 }
 
+function queryToken(req: FastifyRequest): string | undefined {
+  const i = req.url.indexOf("?");
+  if (i < 0) return undefined;
+  return new URLSearchParams(req.url.slice(i + 1)).get("token") || undefined;
+}
+
 /**
  * The `onRequest` hook that guards `/v1`: a missing or unknown token is 401; a known token whose
  * role the route does not allow is 403.
@@ -31,9 +39,13 @@ export function authHook(cp: ControlPlane) {
   return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const config = req.routeOptions.config;
     if (config.public || !req.url.startsWith("/v1")) return;
-    const token = bearerToken(req);
+    const token = bearerToken(req) ?? (config.queryToken ? queryToken(req) : undefined);
     if (!token) {
-      throw new BrinkError("UNAUTHORIZED", "missing token: send 'Authorization: Bearer <token>'");
+      const alt = config.queryToken ? " or add ?token=<token>" : "";
+      throw new BrinkError(
+        "UNAUTHORIZED",
+        `missing token: send 'Authorization: Bearer <token>'${alt}`,
+      );
     }
     const principal = await cp.authenticate(token);
     if (!principal) throw new BrinkError("UNAUTHORIZED", "invalid token");

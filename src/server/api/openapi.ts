@@ -1,8 +1,17 @@
 import { z } from "zod";
-import { jobSpecSchema } from "../../model/index.js";
+import { eventSchema, jobSpecSchema } from "../../model/index.js";
 import { joinSchema } from "./nodes.js";
 
-type Op = { summary: string; body?: "job" | "join"; text?: boolean; query?: string[] };
+type Op = {
+  summary: string;
+  body?: "job" | "join";
+  text?: boolean;
+  query?: string[];
+  /** JSON array of events; `sse`: a text/event-stream of them. Both take `?token=` too. */
+  events?: "list" | "sse";
+};
+
+const EVENT_QUERY = ["since", "type", "node", "job", "alloc", "limit", "cursor", "latest", "token"];
 
 const ROUTES: Record<string, Record<string, Op>> = {
   "/v1/health": { get: { summary: "Liveness of the control plane (no token needed)" } },
@@ -48,6 +57,13 @@ const ROUTES: Record<string, Record<string, Op>> = {
       query: ["status", "limit", "cursor"],
     },
   },
+  "/v1/jobs/{id}/events": {
+    get: {
+      summary: "History of a job: its events, oldest first (same query as /v1/events)",
+      query: EVENT_QUERY,
+      events: "list",
+    },
+  },
   "/v1/jobs/{id}/versions": { get: { summary: "Stored versions of a job, oldest first" } },
   "/v1/evaluations/{id}": { get: { summary: "One evaluation" } },
   "/v1/allocations": {
@@ -70,6 +86,22 @@ const ROUTES: Record<string, Record<string, Op>> = {
   "/v1/topology/links": {
     put: {
       summary: "Replace the declared links [{from, to, latencyMs, bandwidthMbps}] (sites, cloud)",
+    },
+  },
+  "/v1/events": {
+    get: {
+      summary:
+        "Events after `since`, oldest first; filter by type (or group: node.*), node, job, alloc; paged (X-Next-Cursor) or `latest=N`",
+      query: EVENT_QUERY,
+      events: "list",
+    },
+  },
+  "/v1/events/stream": {
+    get: {
+      summary:
+        "Server-sent events: replays after Last-Event-ID (or `since`), then live; same filters; `: ping` every 15 s; token as Bearer or ?token=",
+      query: ["since", "type", "node", "job", "alloc", "token"],
+      events: "sse",
     },
   },
   "/v1/agent/session": {
@@ -98,6 +130,30 @@ const errorSchema = {
   },
 };
 
+function responseContent(op: Op): Record<string, unknown> {
+  if (op.text) return { "text/plain": { schema: { type: "string" } } };
+  if (op.events === "sse") {
+    return {
+      "text/event-stream": {
+        schema: {
+          type: "string",
+          description:
+            "frames `id: <id>\\nevent: <type>\\ndata: <Event as JSON>\\n\\n`; `: ping` comments",
+        },
+        "x-event-data": { $ref: "#/components/schemas/Event" },
+      },
+    };
+  }
+  if (op.events === "list") {
+    return {
+      "application/json": {
+        schema: { type: "array", items: { $ref: "#/components/schemas/Event" } },
+      },
+    };
+  }
+  return { "application/json": {} };
+}
+
 function operation(path: string, method: string, op: Op): Record<string, unknown> {
   const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({
     name: m[1],
@@ -112,9 +168,7 @@ function operation(path: string, method: string, op: Op): Record<string, unknown
     responses: {
       "200": {
         description: "OK",
-        content: op.text
-          ? { "text/plain": { schema: { type: "string" } } }
-          : { "application/json": {} },
+        content: responseContent(op),
       },
       default: {
         description: "Error",
@@ -123,7 +177,8 @@ function operation(path: string, method: string, op: Op): Record<string, unknown
     },
   };
   if (params.length + query.length > 0) out.parameters = [...params, ...query];
-  if (path !== "/v1/health") out.security = [{ bearer: [] }];
+  if (path !== "/v1/health")
+    out.security = op.events ? [{ bearer: [] }, { token: [] }] : [{ bearer: [] }];
   if (op.body) {
     const ref = { $ref: `#/components/schemas/${op.body === "job" ? "JobSpec" : "JoinRequest"}` };
     const content: Record<string, unknown> = { "application/json": { schema: ref } };
@@ -145,11 +200,15 @@ export function openApiDocument(version: string): Record<string, unknown> {
     openapi: "3.1.0",
     info: { title: "Brink control plane API", version },
     components: {
-      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer" },
+        token: { type: "apiKey", in: "query", name: "token" },
+      },
       schemas: {
         Error: errorSchema,
         JobSpec: z.toJSONSchema(jobSpecSchema, { io: "input", unrepresentable: "any" }),
         JoinRequest: z.toJSONSchema(joinSchema, { io: "input", unrepresentable: "any" }),
+        Event: z.toJSONSchema(eventSchema, { io: "output", unrepresentable: "any" }),
       },
     },
     paths,

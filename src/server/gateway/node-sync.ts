@@ -1,8 +1,18 @@
 import type { AgentAlloc, ServerMessage, SyncPoint } from "../../model/index.js";
 
+/** Task specs' canonical text, per spec object (allocations of one job version share theirs). */
+const specText = new WeakMap<object, string>();
+
 /** Canonical form of an allocation as the agent sees it: equal digests = nothing to send. */
 function digest(a: AgentAlloc): string {
-  return JSON.stringify(a);
+  const cacheable = typeof a.taskSpec === "object" && a.taskSpec !== null;
+  let spec = cacheable ? specText.get(a.taskSpec) : undefined;
+  if (spec === undefined) {
+    spec = JSON.stringify(a.taskSpec);
+    if (cacheable) specText.set(a.taskSpec, spec);
+  }
+  // Everything but the spec is small; the spec (the bulk) is stringified once per spec object.
+  return `${JSON.stringify({ ...a, taskSpec: undefined })}\u0000${spec}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from "kysely";
 import * as initial from "./0001-initial.js";
+import * as events from "./0002-events.js";
 
 /**
  * Every migration, in code (no file system scan, so it works from `dist/` and bundles alike).
@@ -7,6 +8,7 @@ import * as initial from "./0001-initial.js";
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   "0001-initial": initial,
+  "0002-events": events,
 });
 
 export const migrationProvider: MigrationProvider = {

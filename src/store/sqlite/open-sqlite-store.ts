@@ -45,9 +45,39 @@ async function migrateSqlite(db: Kysely<Database>): Promise<void> {
   });
 }
 
+/** Prepared statements kept per SQL text (Kysely prepares every query it runs). */
+const STATEMENT_CACHE = 256;
+
+/**
+ * The database as Kysely sees it, with prepared statements reused: the server runs the same few
+ * statements thousands of times a second under load, and preparing is a parse and plan each time.
+ * Kysely runs each statement to completion before the next (`all`/`run`), so reuse is safe.
+ */
+function withStatementCache(database: SqliteDatabase.Database) {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => database.close(),
+    prepare: (text: string) => {
+      let stmt = cache.get(text);
+      if (stmt) {
+        // Most recently used last, so the oldest goes first when the cache is full.
+        cache.delete(text);
+      } else {
+        stmt = database.prepare(text);
+        if (cache.size >= STATEMENT_CACHE) {
+          const oldest = cache.keys().next().value;
+          if (oldest !== undefined) cache.delete(oldest);
+        }
+      }
+      cache.set(text, stmt);
+      return stmt;
+    },
+  };
+}
+
 /** A SQLite-backed store, not yet migrated (`openStore` migrates). */
 export function openSqliteStore(options: SqliteStoreOptions): KyselyStore {
-  const database = openDatabase(options);
+  const database = withStatementCache(openDatabase(options));
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   return new KyselyStore({ kind: "sqlite", db, migrate: migrateSqlite });
 }
