@@ -222,6 +222,23 @@ describe.skipIf(missing)("the dashboard in Chromium", () => {
     );
     expect((await server.admin.getJob("web-demo")).status).toBe("dead");
     await shot(page, "08-job-stopped");
+
+    // Edit: the editor opens with the stored spec; a changed spec runs as version 2.
+    await page.getByRole("button", { name: "Edit" }).click();
+    await page.getByRole("heading", { name: "Edit web-demo" }).waitFor();
+    await page.locator(".cm-content", { hasText: "from version 1" }).waitFor();
+    expect(await page.locator(".cm-content").textContent()).toContain("name: web-demo");
+    await setEditorText(page, VALID.replace("count: 2", "count: 1"));
+    await page.getByRole("button", { name: "Plan" }).click();
+    await page.getByRole("region", { name: "Plan" }).getByText("1 to place").waitFor();
+    await page.getByRole("button", { name: "Run" }).click();
+    await page.getByText("service, v2").waitFor();
+    await waitFor(
+      "version 2 running",
+      async () => (await allocs.locator(".status", { hasText: "running" }).count()) === 1,
+    );
+    await shot(page, "08b-job-edited-v2");
+    await server.admin.stopJob("web-demo");
     // The browser logs the refused plan of the invalid spec (400); nothing else may go wrong.
     expect(errors).toEqual([
       "console: Failed to load resource: the server responded with a status of 400 (Bad Request)",

@@ -22,6 +22,20 @@ tasks:
     resources: { cpu: 100, memory: 64 }
 `;
 
+/** The stored spec without empty lists and maps (their defaults), so the editor shows what matters. */
+export function withoutEmpty(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutEmpty);
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    const empty = Array.isArray(v)
+      ? v.length === 0
+      : v !== null && typeof v === "object" && Object.keys(v).length === 0;
+    if (!empty) out[k] = withoutEmpty(v);
+  }
+  return out;
+}
+
 /** The server's answer to a check, as problems at lines (or one message when it has no place). */
 function toProblems(text: string, err: unknown): { problems: LineProblem[]; message: string } {
   if (err instanceof ApiError && err.code === "JOB_INVALID") {
@@ -106,7 +120,7 @@ export function JobEditorPage({ name }: { name?: string }) {
   useEffect(() => {
     if (!name) return;
     client.getJob(name).then(
-      (j) => setText(`# ${j.name}, from version ${j.version}\n${stringify(j.spec)}`),
+      (j) => setText(`# ${j.name}, from version ${j.version}\n${stringify(withoutEmpty(j.spec))}`),
       (err: unknown) => setMessage(err instanceof Error ? err.message : String(err)),
     );
   }, [client, name]);
