@@ -198,6 +198,9 @@ describe.skipIf(missing)("the dashboard in Chromium", () => {
       async () => (await allocs.locator(".status", { hasText: "running" }).count()) === 2,
     );
     await page.locator(".page-head .status", { hasText: "running" }).waitFor();
+    const history = page.getByRole("list", { name: "Job history" });
+    await history.getByText("alloc.running").first().waitFor();
+    await history.getByText("job.submitted").waitFor();
     await shot(page, "06-job-running");
 
     await allocs
@@ -325,5 +328,26 @@ describe.skipIf(missing)("the dashboard in Chromium", () => {
       await ctx.close();
       await proxy.stop();
     }
+  });
+
+  it("shows a node going down as it happens, with the reason in its history", async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const { page, errors } = await watch(ctx);
+    await page.goto(`${server.url}/ui/nodes#token=${encodeURIComponent(token)}`);
+    const table = page.getByRole("table", { name: "Nodes" });
+    const row = table.locator("tr", { has: page.getByRole("link", { name: "edge-2" }) });
+    await row.locator(".status", { hasText: "ready" }).waitFor();
+    agents[1]?.child.kill("SIGKILL");
+    // No reload: the node's status changes arrive through the event stream.
+    await row.locator(".status", { hasText: "down" }).waitFor();
+    await shot(page, "15-node-down");
+    await row.getByRole("link", { name: "edge-2" }).click();
+    await page.getByRole("heading", { name: "edge-2" }).waitFor();
+    const history = page.locator(".timeline");
+    await history.locator(".status", { hasText: "down" }).waitFor();
+    expect(await history.textContent()).toMatch(/down/);
+    await shot(page, "16-node-history");
+    expect(errors).toEqual([]);
+    await ctx.close();
   });
 });

@@ -4,10 +4,12 @@ import { stringify } from "yaml";
 import type { Allocation, Job } from "../../../src/model/index.js";
 import { useSession } from "../auth/session.js";
 import { cores, mib } from "../components/bar.js";
+import { EventList } from "../components/event-list.js";
 import { LogsPanel } from "../components/logs.js";
 import { type Column, SortableTable } from "../components/sortable.js";
 import { Status } from "../components/status.js";
 import { Ago } from "../components/time.js";
+import type { FleetEvent } from "../live/event.js";
 import { useFleet, useRevision } from "../live/fleet.js";
 import { useFetch } from "../live/use-fetch.js";
 
@@ -113,6 +115,7 @@ export function JobPage({ name }: { name: string }) {
   const job = useFetch(() => client.getJob(name), [name, rev]);
   const allocs = useFetch(() => client.jobAllocations(name), [name, rev]);
   const versions = useFetch(() => client.jobVersions(name), [name, useRevision("jobs")]);
+  const history = useFetch<FleetEvent[]>(() => client.jobEvents(name, { latest: 50 }), [name, rev]);
   const [logsOf, setLogsOf] = useState<string>();
   const [stopError, setStopError] = useState<string>();
   const nodeName = (id: string | null) =>
@@ -229,6 +232,12 @@ export function JobPage({ name }: { name: string }) {
       />
       {logsAlloc && <LogsPanel alloc={logsAlloc} onClose={() => setLogsOf(undefined)} />}
       <Placement allocs={list} nodeName={nodeName} />
+      <h2>History</h2>
+      <p className="muted">
+        What happened to this job and its allocations: placements, failures, reschedules,
+        preemptions, lost nodes (newest first).
+      </p>
+      <EventList events={history.data ?? []} label="Job history" />
       <h2>Versions</h2>
       <ul className="versions plain">
         {[...(versions.data ?? [])].reverse().map((v) => (
