@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -92,6 +92,7 @@ describe.skipIf(missing)("the dashboard in Chromium", () => {
 
   beforeAll(async () => {
     if (!UI_BUILT) throw new Error("dist/web is missing: run `npm run build` first");
+    rmSync(SHOTS, { recursive: true, force: true });
     mkdirSync(SHOTS, { recursive: true });
     console.log(`dashboard screenshots: ${SHOTS}`);
     dir = tempDir("web");
