@@ -22,6 +22,13 @@ export const serverFileSchema = z.strictObject({
   heartbeatIntervalMs: z.int().positive().optional(),
   heartbeatGraceMs: z.int().positive().optional(),
   maxPendingJoins: z.int().positive().optional(),
+  /** Event log retention: newest `keep` events, none older than `maxAgeMs` (0 = no limit). */
+  events: z
+    .strictObject({
+      keep: z.int().min(0).optional(),
+      maxAgeMs: z.int().min(0).optional(),
+    })
+    .optional(),
   topology: z
     .strictObject({
       /** Replaces the stored declared links at every start (the API can change them until then). */

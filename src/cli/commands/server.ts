@@ -100,6 +100,8 @@ export function serverCommand(program: Command, ctx: CliContext): void {
           ? positiveInt("--max-pending-joins", f.maxPendingJoins, "")
           : (file?.maxPendingJoins ?? positiveInt("--max-pending-joins", f.maxPendingJoins, "")),
         ...(file?.topology?.links ? { declaredLinks: file.topology.links } : {}),
+        ...(file?.events?.keep !== undefined ? { eventsKeep: file.events.keep } : {}),
+        ...(file?.events?.maxAgeMs !== undefined ? { eventsMaxAgeMs: file.events.maxAgeMs } : {}),
       });
       const logger = makeLogger(config.logFormat, config.logLevel, "brink-server");
       // Loaded here, not at CLI start: `brink agent` on a small device never loads the server.
