@@ -348,6 +348,12 @@ describe.skipIf(missing)("the dashboard in Chromium", () => {
     await history.locator(".status", { hasText: "down" }).waitFor();
     expect(await history.textContent()).toMatch(/down/);
     await shot(page, "16-node-history");
+    // From the Overview, the count of down nodes leads to exactly those nodes.
+    await page.getByRole("link", { name: "Overview", exact: true }).click();
+    await page.getByRole("link", { name: "1 down" }).click();
+    await waitFor("the down filter", async () => (await table.locator("tbody tr").count()) === 1);
+    expect(await table.locator("tbody tr").textContent()).toContain("edge-2");
+    expect(await page.getByLabel("Status").inputValue()).toBe("down");
     expect(errors).toEqual([]);
     await ctx.close();
   });

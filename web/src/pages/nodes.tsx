@@ -1,5 +1,5 @@
 import { useMemo, useState } from "react";
-import { Link } from "wouter";
+import { Link, useSearch } from "wouter";
 import { NODE_STATUSES, type NodeView } from "../../../src/model/node.js";
 import { cores, count, mib, UsageBar } from "../components/bar.js";
 import { type Column, SortableTable } from "../components/sortable.js";
@@ -19,7 +19,9 @@ function matches(n: NodeView, text: string): boolean {
 export function NodesPage() {
   const { nodes, allocs, loaded } = useFleet();
   const [text, setText] = useState("");
-  const [status, setStatus] = useState("");
+  // `?status=down` (the Overview's counts link here) preselects the status filter.
+  const search = useSearch();
+  const [status, setStatus] = useState(() => new URLSearchParams(search).get("status") ?? "");
   const gpus = useMemo(() => gpusInUse(allocs), [allocs]);
   const rows = nodes.filter((n) => (!status || n.status === status) && matches(n, text));
   const columns: Column<NodeView>[] = [

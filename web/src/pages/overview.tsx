@@ -18,10 +18,13 @@ function Counts({
   title,
   counts,
   order,
+  link,
 }: {
   title: string;
   counts: Map<string, number>;
   order: readonly string[];
+  /** Where a count leads (the list filtered by that status). */
+  link?: (status: string) => string;
 }) {
   return (
     <section className="tile" aria-label={title}>
@@ -29,7 +32,15 @@ function Counts({
       <ul className="counts">
         {order.map((s) => (
           <li key={s} className={(counts.get(s) ?? 0) === 0 ? "zero" : undefined}>
-            <b>{counts.get(s) ?? 0}</b> <Status value={s} />
+            {link ? (
+              <Link href={link(s)} className="count-link" aria-label={`${counts.get(s) ?? 0} ${s}`}>
+                <b>{counts.get(s) ?? 0}</b> <Status value={s} />
+              </Link>
+            ) : (
+              <>
+                <b>{counts.get(s) ?? 0}</b> <Status value={s} />
+              </>
+            )}
           </li>
         ))}
       </ul>
@@ -75,6 +86,7 @@ export function OverviewPage() {
           title="Nodes by status"
           counts={countBy(nodes, (n) => n.status)}
           order={NODE_STATUSES}
+          link={(s) => `/nodes?status=${s}`}
         />
         <Counts
           title="Allocations by status"
