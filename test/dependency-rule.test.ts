@@ -88,6 +88,36 @@ describe("dependency rule", () => {
     expect(problems).toEqual([]);
   });
 
+  it("web reaches the server only through the client (and pure model/scheduler types)", () => {
+    const WEB = resolve(import.meta.dirname, "..", "web", "src");
+    const webFiles = (dir: string): string[] =>
+      readdirSync(dir).flatMap((name) => {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) return webFiles(path);
+        return /\.tsx?$/.test(path) && !path.endsWith(".test.ts") ? [path] : [];
+      });
+    const problems: string[] = [];
+    for (const file of webFiles(WEB)) {
+      for (const spec of imports(file)) {
+        if (IO_MODULES.includes(spec) || spec.startsWith("node:")) {
+          problems.push(`web/src/${relative(WEB, file)} imports ${spec}`);
+        }
+        const t = target(file, spec);
+        if (!t || t.startsWith("..")) continue;
+        if (!["client/", "model/", "scheduler/"].some((m) => t.startsWith(m))) {
+          problems.push(`web/src/${relative(WEB, file)} imports src/${t}`);
+        }
+        const valueImport = new RegExp(`import\\s+(?!type\\b)[^;]*from\\s+["']${spec}["']`);
+        if (t === "model/index.js" && valueImport.test(readFileSync(file, "utf8"))) {
+          problems.push(
+            `web/src/${relative(WEB, file)}: import values from model files, not the index`,
+          );
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it("nothing below main reads process.env", () => {
     const offenders = ["model", "scheduler", "topology", "server", "agent", "store", "client"]
       .flatMap((m) => files(join(SRC, m)))

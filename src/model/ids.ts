@@ -1,8 +1,6 @@
-import { randomUUID } from "node:crypto";
-
-/** New random identifier (UUID v4). */
+/** New random identifier (UUID v4); Web Crypto, so the model also loads in the browser. */
 export function newId(): string {
-  return randomUUID();
+  return globalThis.crypto.randomUUID();
 }
 
 /** The first 8 characters, as tables show ids. */

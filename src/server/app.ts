@@ -14,6 +14,7 @@ import type { ServerConfig } from "./config.js";
 import type { ControlPlane } from "./control-plane.js";
 import { AgentGateway } from "./gateway/agent-gateway.js";
 import type { ServerMetrics } from "./metrics.js";
+import { uiRoutes } from "./ui.js";
 import { BRINK_VERSION } from "./version.js";
 
 export interface AppDeps {
@@ -72,6 +73,7 @@ export function buildApp(deps: AppDeps): { app: FastifyInstance; gateway: AgentG
   allocationRoutes(app, deps.cp, deps.config.logTailBytes);
   topologyRoutes(app, deps.cp);
   eventRoutes(app, deps.cp, deps.metrics, deps.config.eventPingMs);
+  app.register((ui) => uiRoutes(ui));
   const gateway = new AgentGateway(
     deps.cp,
     deps.logger.child({ component: "gateway" }),

@@ -34,8 +34,14 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
   logger.info(
-    { url, store: store.kind, adminToken: tokens.adminPath, joinToken: tokens.joinPath },
-    `brink server listening on ${url}; admin token in ${tokens.adminPath}, join token in ${tokens.joinPath}`,
+    {
+      url,
+      dashboard: `${url}/ui/`,
+      store: store.kind,
+      adminToken: tokens.adminPath,
+      joinToken: tokens.joinPath,
+    },
+    `brink server listening on ${url} (dashboard ${url}/ui/); admin token in ${tokens.adminPath}, join token in ${tokens.joinPath}`,
   );
   let closing: Promise<void> | undefined;
   const close = () => {

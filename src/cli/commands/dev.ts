@@ -5,7 +5,9 @@ import type { CliContext } from "./shared.js";
 export function devCommand(program: Command, ctx: CliContext): void {
   program
     .command("dev")
-    .description("start a local cluster: a server and three agents as separate processes")
+    .description(
+      "start a local cluster: a server and three agents as separate processes; prints the dashboard link (/ui/#token=…)",
+    )
     .option("--demo", "also submit the jobs in examples/")
     .option("--data-dir <dir>", "where all state and logs go", ".brink")
     .option("--listen <host:port>", "server address", "127.0.0.1:7700")

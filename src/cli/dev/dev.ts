@@ -106,6 +106,7 @@ export async function runDev(opts: DevOptions): Promise<void> {
   o.out(
     `Brink dev cluster is up: server and ${DEV_AGENTS.length} agents (edge-1, edge-2 on site-a; edge-3 on site-b).`,
   );
+  o.out(`  Dashboard  ${addr}/ui/#token=${token}`);
   o.out(`  API        ${addr}`);
   o.out(`  Token      ${token}   (also in ${join(dataDir, "admin.token")})`);
   o.out(`  Metrics    ${addr}/metrics`);
