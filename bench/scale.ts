@@ -59,6 +59,8 @@ const { values } = parseArgs({
     "heartbeat-sec": { type: "string", default: "60" },
     "agent-sec": { type: "string", default: "60" },
     "per-hollow": { type: "string", default: "5000" },
+    /** Extra `brink server` flags, e.g. --server-args "--max-pending-joins 200". */
+    "server-args": { type: "string", default: "" },
   },
 });
 
@@ -165,7 +167,12 @@ class Fleet {
     const dir = tempDir(`bench-scale-${name}`);
     dirs.add(dir);
     const made = store.make();
-    const args = ["--heartbeat-interval", String(HEARTBEAT_MS), ...made.args];
+    const args = [
+      "--heartbeat-interval",
+      String(HEARTBEAT_MS),
+      ...made.args,
+      ...values["server-args"].split(" ").filter((a) => a.length > 0),
+    ];
     const server = await startServer(join(dir, "server"), args);
     track(server.proc);
     return new Fleet(dir, server, args, made.drop);
