@@ -1,0 +1,125 @@
+import { maxMinFairShare } from "../topology/index.js";
+import type { SimCluster } from "./cluster.js";
+
+/** Schedules `fn` at simulated time `time` (the engine's event queue). */
+export type Timer = (time: number, fn: () => void) => void;
+
+/** A transfer between sites in its bandwidth phase. */
+interface Flow {
+  id: number;
+  path: string[];
+  /** Site indexes along the path (a partitioned one stalls the flow). */
+  sites: number[];
+  remaining: number;
+  /** Bytes per second now (0 while stalled). */
+  rate: number;
+  lastT: number;
+  version: number;
+  done: () => void;
+}
+
+/**
+ * Data transfers. Within a site: latency + bytes / bandwidth (a switched LAN: transfers do not
+ * slow each other). Between sites: the route's latency, then the bytes cross every link of the
+ * lowest-latency route, sharing each link max-min fairly with the other transfers on it
+ * (`maxMinFairShare` of src/topology), re-shared whenever a transfer starts or ends. A transfer
+ * over a partitioned site's links stalls until the partition heals. Links are full duplex.
+ */
+export class Network {
+  private readonly active = new Map<number, Flow>();
+  private nextId = 0;
+  /** Bytes sent (each transfer once, whatever its hops). */
+  bytes = 0;
+
+  constructor(
+    private readonly cluster: SimCluster,
+    private readonly timer: Timer,
+  ) {}
+
+  /**
+   * Sends `bytes` from a place in site `from` (node `fromNode`, or -1 for a request's origin)
+   * to node `toNode` in site `to`; calls `done` on arrival. Same node: instant.
+   */
+  send(
+    now: number,
+    from: number,
+    fromNode: number,
+    to: number,
+    toNode: number,
+    bytes: number,
+    done: () => void,
+  ): void {
+    if (fromNode >= 0 && fromNode === toNode) {
+      done();
+      return;
+    }
+    this.bytes += bytes;
+    const { intra } = this.cluster;
+    if (from === to) {
+      this.timer(now + intra.latencyMs / 1000 + (bytes * 8) / (intra.bandwidthMbps * 1e6), done);
+      return;
+    }
+    const route = this.cluster.routes[from]?.[to];
+    if (!route) throw new Error(`no route between sites ${from} and ${to}`);
+    const flow: Flow = {
+      id: this.nextId++,
+      path: route.path,
+      sites: route.path.map((s) => this.cluster.siteIndex.get(s) ?? -1),
+      remaining: bytes,
+      rate: 0,
+      lastT: now,
+      version: 0,
+      done,
+    };
+    this.timer(now + route.latencyMs / 1000, () => this.join(flow, now + route.latencyMs / 1000));
+  }
+
+  /** True when sites `a` and `b` are connected at all. */
+  reachable(a: number, b: number): boolean {
+    return a === b || this.cluster.routes[a]?.[b] !== undefined;
+  }
+
+  private join(flow: Flow, now: number): void {
+    flow.lastT = now;
+    this.active.set(flow.id, flow);
+    this.reshare(now);
+  }
+
+  private stalled(flow: Flow): boolean {
+    return flow.sites.some((s) => this.cluster.sites[s]?.partitioned === true);
+  }
+
+  /** Re-shares bandwidth among the active flows and reschedules their completions. */
+  reshare(now: number): void {
+    const moving: Flow[] = [];
+    for (const f of this.active.values()) {
+      f.remaining = Math.max(0, f.remaining - f.rate * (now - f.lastT));
+      f.lastT = now;
+      f.rate = 0;
+      f.version++;
+      if (!this.stalled(f)) moving.push(f);
+    }
+    const shares = maxMinFairShare(
+      this.cluster.graph,
+      moving.map((f) => ({ id: String(f.id), path: f.path })),
+    );
+    for (const f of moving) {
+      f.rate = ((shares.get(String(f.id)) ?? 0) * 1e6) / 8;
+      const version = f.version;
+      const at = f.remaining <= 1e-9 ? now : now + f.remaining / f.rate;
+      this.timer(at, () => this.finish(f, version, at));
+    }
+  }
+
+  private finish(flow: Flow, version: number, now: number): void {
+    if (flow.version !== version || !this.active.has(flow.id)) return;
+    this.active.delete(flow.id);
+    flow.remaining = 0;
+    flow.done();
+    this.reshare(now);
+  }
+
+  get activeFlows(): number {
+    return this.active.size;
+  }
+}
