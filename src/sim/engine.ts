@@ -137,7 +137,7 @@ export class Simulation {
     this.partitionEpoch = this.cluster.sites.map(() => 0);
     this.stop = scenario.duration * 2;
     this.failRandom = seededRandom(seedFrom(`${scenario.seed}/task-failures`));
-    this.shapes = scenario.workloads.map((w) => shapeOf(w, scenario));
+    this.shapes = scenario.workloads.map((w) => shapeOf(w));
     const bins = options.bins ?? 100;
     this.binSec = scenario.duration / bins;
     this.missBins = new Array(bins).fill(0);
@@ -900,7 +900,7 @@ function bump(xs: { [i: number]: number }, i: number): number {
 }
 
 /** What a workload asks of the scheduler (its job spec): resources, latency bound, affinity. */
-function shapeOf(w: Scenario["workloads"][number], scenario: Scenario): JobShape {
+function shapeOf(w: Scenario["workloads"][number]): JobShape {
   if (!isTaskWorkload(w))
     return {
       name: w.name,
@@ -911,15 +911,13 @@ function shapeOf(w: Scenario["workloads"][number], scenario: Scenario): JobShape
   const target =
     w.origin.startsWith("site:") || w.origin.startsWith("node:") ? w.origin : undefined;
   const deadline = w.task.deadlineMs;
-  const site = w.origin.startsWith("site:") ? w.origin.slice(5) : undefined;
-  void scenario;
   return {
     name: w.name,
     need: { cpu: w.task.cpu, memory: w.task.memory, disk: 0 },
-    // A node whose round trip to the origin alone exceeds the deadline can never meet it.
-    latency: target && deadline !== undefined ? [{ to: target, maxMs: deadline }] : [],
-    // Prefer the origin's site: the input need not cross a WAN link.
-    affinities: site ? [{ key: "brink/site", op: "=", value: site, weight: 50 }] : [],
+    // The job spec an operator writes for a deadline: at most half of it for the round trip to
+    // the origin (the rest is for the data, queueing and the work itself).
+    latency: target && deadline !== undefined ? [{ to: target, maxMs: deadline / 2 }] : [],
+    affinities: [],
   };
 }
 

@@ -89,24 +89,33 @@ export class Network {
     return flow.sites.some((s) => this.cluster.sites[s]?.partitioned === true);
   }
 
-  /** Re-shares bandwidth among the active flows and reschedules their completions. */
+  /**
+   * Re-shares bandwidth among the active flows; only flows whose rate changed get a new
+   * completion event (the others keep theirs).
+   */
   reshare(now: number): void {
     const moving: Flow[] = [];
     for (const f of this.active.values()) {
       f.remaining = Math.max(0, f.remaining - f.rate * (now - f.lastT));
       f.lastT = now;
-      f.rate = 0;
-      f.version++;
-      if (!this.stalled(f)) moving.push(f);
+      if (this.stalled(f)) {
+        if (f.rate !== 0) {
+          f.rate = 0;
+          f.version++;
+        }
+      } else moving.push(f);
     }
+    if (moving.length === 0) return;
     const shares = maxMinFairShare(
       this.cluster.graph,
       moving.map((f) => ({ id: String(f.id), path: f.path })),
     );
     for (const f of moving) {
-      f.rate = ((shares.get(String(f.id)) ?? 0) * 1e6) / 8;
-      const version = f.version;
-      const at = f.remaining <= 1e-9 ? now : now + f.remaining / f.rate;
+      const rate = ((shares.get(String(f.id)) ?? 0) * 1e6) / 8;
+      if (rate === f.rate && f.version > 0) continue;
+      f.rate = rate;
+      const version = ++f.version;
+      const at = f.remaining <= 1e-9 ? now : now + f.remaining / rate;
       this.timer(at, () => this.finish(f, version, at));
     }
   }

@@ -69,7 +69,18 @@ export function pipelinePolicy(
   let runs: (Run | undefined)[] = [];
   let nodes: Node[] = [];
 
-  const rtt = (node: Node, to: string) => rttTo(cluster, simNode(node.id), to);
+  // Round trips per target and site, computed once (the latency check runs for most candidates).
+  const rttBySite = new Map<string, (number | undefined)[]>();
+  const rtt = (node: Node, to: string) => {
+    const n = simNode(node.id);
+    if (to.startsWith("node:")) return rttTo(cluster, n, to);
+    let bySite = rttBySite.get(to);
+    if (!bySite) {
+      bySite = cluster.sites.map((s) => rttTo(cluster, cluster.nodes[s.start] as SimNode, to));
+      rttBySite.set(to, bySite);
+    }
+    return bySite[n.site];
+  };
   const makeRun = (wl: number): Run => {
     const shape = shapes[wl] as JobShape;
     const ctx: PlacementContext = {
