@@ -8,6 +8,9 @@ import {
   simulate,
 } from "../src/sim/index.js";
 
+// biome-ignore lint/suspicious/noExplicitAny: test documents are patched freely to make them invalid
+type Doc = any;
+
 const NO_FILES = { workflows: new Map(), traces: new Map() };
 
 function scenario(doc: Record<string, unknown>): Scenario {
@@ -18,7 +21,7 @@ function scenario(doc: Record<string, unknown>): Scenario {
 
 const EDGE_CLOUD = `
 seed: 7
-duration: 600
+duration: 300
 cluster:
   sites:
     - name: edge-a
@@ -32,7 +35,7 @@ cluster:
   intraSite: { latencyMs: 1, bandwidthMbps: 1000 }
 workloads:
   - name: sensors
-    arrivals: { type: poisson, ratePerSec: 40 }
+    arrivals: { type: poisson, ratePerSec: 25 }
     origin: site:edge-a
     task:
       work: { dist: exponential, mean: 0.2 }
@@ -42,9 +45,9 @@ workloads:
       outputBytes: 2000
       deadlineMs: 500
 failures:
-  - { at: 200, node: e-3, kind: crash, recoverAfter: 100 }
-  - { at: 400, site: edge-a, kind: partition, duration: 60 }
-  - { mtbfSec: 2000, mttrSec: 60, nodes: "label:tier=edge" }
+  - { at: 100, node: e-3, kind: crash, recoverAfter: 60 }
+  - { at: 200, site: edge-a, kind: partition, duration: 30 }
+  - { mtbfSec: 1000, mttrSec: 60, nodes: "label:tier=edge" }
 policies: [brink, binpack, spread, random, round_robin, least_loaded, latency_greedy]
 `;
 
@@ -61,7 +64,7 @@ describe("brink sim: determinism", () => {
       const a = simulate(sc, NO_FILES, { policy });
       const b = simulate(sc, NO_FILES, { policy });
       expect(JSON.stringify(b)).toBe(JSON.stringify(a));
-      expect(a.result.tasks).toBeGreaterThan(20_000);
+      expect(a.result.tasks).toBeGreaterThan(7_000);
       expect(a.result.reschedules, policy).toBeGreaterThan(0);
     }
     const other = simulate({ ...sc, seed: 8 }, NO_FILES, { policy: "brink" });
@@ -78,7 +81,7 @@ describe("brink sim: determinism", () => {
 });
 
 describe("brink sim: scenario validation", () => {
-  const bad = (patch: (doc: Record<string, unknown>) => void) => {
+  const bad = (patch: (doc: Doc) => void) => {
     const doc = JSON.parse(
       JSON.stringify({
         duration: 10,
@@ -100,25 +103,22 @@ describe("brink sim: scenario validation", () => {
 
   it("names the path and what is expected", () => {
     expect(bad(() => {})).toBe("");
-    expect(bad((d) => ((d.workloads as any)[0].arrivals.ratePerSec = -3))).toBe(
+    expect(bad((d) => (d.workloads[0].arrivals.ratePerSec = -3))).toBe(
       "workloads[0].arrivals.ratePerSec: expected a positive number",
     );
-    expect(bad((d) => ((d.workloads as any)[0].task.work = { dist: "gamma", mean: 1 }))).toContain(
+    expect(bad((d) => (d.workloads[0].task.work = { dist: "gamma", mean: 1 }))).toContain(
       "workloads[0].task.work.dist: expected dist: fixed {value}, exponential {mean}",
     );
     expect(bad((d) => delete d.duration)).toBe("duration: expected a positive number");
     expect(
-      bad(
-        (d) =>
-          ((d.cluster as any).links = [{ from: "a", to: "b", latencyMs: 1, bandwidthMbps: 10 }]),
-      ),
+      bad((d) => (d.cluster.links = [{ from: "a", to: "b", latencyMs: 1, bandwidthMbps: 10 }])),
     ).toBe('cluster.links[0].to: unknown site "b"; sites: a');
-    expect(bad((d) => ((d.workloads as any)[0].origin = "site:nowhere"))).toBe(
+    expect(bad((d) => (d.workloads[0].origin = "site:nowhere"))).toBe(
       'workloads[0].origin: unknown site "nowhere"',
     );
-    expect(bad((d) => ((d as any).policies = ["fastest"]))).toContain("policies[0]");
-    expect(bad((d) => ((d as any).extra = 1))).toContain("extra");
-    expect(bad((d) => ((d.cluster as any).sites[0].nodes[0].slots = 1.5))).toBe(
+    expect(bad((d) => (d.policies = ["fastest"]))).toContain("policies[0]");
+    expect(bad((d) => (d.extra = 1))).toContain("extra");
+    expect(bad((d) => (d.cluster.sites[0].nodes[0].slots = 1.5))).toBe(
       "cluster.sites[0].nodes[0].slots: expected a whole number ≥ 1",
     );
   });
