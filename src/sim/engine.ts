@@ -237,8 +237,10 @@ export class Simulation {
       ? undefined
       : origins[Math.floor(random() * origins.length)];
     const originSite = origin ? origin.site : (this.cluster.siteIndex.get(w.origin.slice(5)) ?? 0);
-    const task = this.newTask(wl, work, originSite, origin?.idx ?? -1);
-    task.originTarget = origin ? `node:${origin.name}` : w.origin;
+    // A `node:` origin is that node; a `label:`/`all` origin is a device in a matching node's site.
+    const originNode = origin && w.origin.startsWith("node:") ? origin.idx : -1;
+    const task = this.newTask(wl, work, originSite, originNode);
+    task.originTarget = w.origin;
     task.cpu = w.task.cpu;
     task.memory = w.task.memory;
     task.inBytes = w.task.inputBytes;

@@ -8,6 +8,8 @@ export type Timer = (time: number, fn: () => void) => void;
 interface Flow {
   id: number;
   path: string[];
+  /** Keys of the links it crosses. */
+  links: string[];
   /** Site indexes along the path (a partitioned one stalls the flow). */
   sites: number[];
   remaining: number;
@@ -27,6 +29,9 @@ interface Flow {
  */
 export class Network {
   private readonly active = new Map<number, Flow>();
+  /** Active flows per link: only flows that share links (transitively) re-share on a change. */
+  private readonly onLink = new Map<string, Set<Flow>>();
+  private readonly linkKeys = new Map<string, string[]>();
   private nextId = 0;
   /** Bytes sent (each transfer once, whatever its hops). */
   bytes = 0;
@@ -64,6 +69,7 @@ export class Network {
     const flow: Flow = {
       id: this.nextId++,
       path: route.path,
+      links: this.keysOf(route.path),
       sites: route.path.map((s) => this.cluster.siteIndex.get(s) ?? -1),
       remaining: bytes,
       rate: 0,
@@ -79,10 +85,51 @@ export class Network {
     return a === b || this.cluster.routes[a]?.[b] !== undefined;
   }
 
+  private keysOf(path: string[]): string[] {
+    const key = path.join("\u0000");
+    let keys = this.linkKeys.get(key);
+    if (!keys) {
+      keys = [];
+      for (let i = 1; i < path.length; i++) keys.push(`${path[i - 1]}\u0000${path[i]}`);
+      this.linkKeys.set(key, keys);
+    }
+    return keys;
+  }
+
   private join(flow: Flow, now: number): void {
     flow.lastT = now;
     this.active.set(flow.id, flow);
-    this.reshare(now);
+    for (const k of flow.links) {
+      let set = this.onLink.get(k);
+      if (!set) {
+        set = new Set();
+        this.onLink.set(k, set);
+      }
+      set.add(flow);
+    }
+    this.reshare(now, this.component([flow]));
+  }
+
+  /** The flows connected to `seeds` through shared links (max-min shares split along these). */
+  private component(seeds: Flow[]): Flow[] {
+    const seen = new Set<Flow>(seeds);
+    const links = new Set<string>();
+    const out: Flow[] = [];
+    const stack = [...seeds];
+    while (stack.length > 0) {
+      const f = stack.pop() as Flow;
+      if (this.active.has(f.id)) out.push(f);
+      for (const k of f.links) {
+        if (links.has(k)) continue;
+        links.add(k);
+        for (const g of this.onLink.get(k) ?? []) {
+          if (seen.has(g)) continue;
+          seen.add(g);
+          stack.push(g);
+        }
+      }
+    }
+    return out;
   }
 
   private stalled(flow: Flow): boolean {
@@ -93,9 +140,9 @@ export class Network {
    * Re-shares bandwidth among the active flows; only flows whose rate changed get a new
    * completion event (the others keep theirs).
    */
-  reshare(now: number): void {
+  reshare(now: number, flows: Iterable<Flow> = this.active.values()): void {
     const moving: Flow[] = [];
-    for (const f of this.active.values()) {
+    for (const f of flows) {
       f.remaining = Math.max(0, f.remaining - f.rate * (now - f.lastT));
       f.lastT = now;
       if (this.stalled(f)) {
@@ -123,9 +170,11 @@ export class Network {
   private finish(flow: Flow, version: number, now: number): void {
     if (flow.version !== version || !this.active.has(flow.id)) return;
     this.active.delete(flow.id);
+    for (const k of flow.links) this.onLink.get(k)?.delete(flow);
     flow.remaining = 0;
+    const affected = this.component([flow]);
     flow.done();
-    this.reshare(now);
+    if (affected.length > 0) this.reshare(now, affected);
   }
 
   get activeFlows(): number {

@@ -1,5 +1,6 @@
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { POLICIES } from "./policy-names.js";
 
 /**
  * The scenario file of `brink sim` (a contract: field names never change). Units: seconds for
@@ -38,7 +39,8 @@ const NodeGroupSchema = z.strictObject({
 
 const SiteSchema = z.strictObject({
   name: name(),
-  nodes: z.array(NodeGroupSchema).min(1, "a site needs at least one node group"),
+  /** May be empty: a site can be a pure network hub (a metro ring, an ISP). */
+  nodes: z.array(NodeGroupSchema),
 });
 
 const LinkSchema = z.strictObject({
@@ -133,16 +135,7 @@ const FailureSchema = z.union(
   },
 );
 
-export const POLICIES = [
-  "brink",
-  "binpack",
-  "spread",
-  "random",
-  "round_robin",
-  "least_loaded",
-  "latency_greedy",
-] as const;
-export type PolicyName = (typeof POLICIES)[number];
+export { POLICIES, type PolicyName } from "./policy-names.js";
 
 export const ScenarioSchema = z
   .strictObject({
