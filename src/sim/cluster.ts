@@ -51,7 +51,26 @@ export interface SimCluster {
 
 const EPOCH = new Date(0).toISOString();
 
+/**
+ * The simulator's index of a model `Node`, kept on the object under a symbol (invisible to JSON
+ * and to the scheduler) so the hot path finds its `SimNode` without a string lookup.
+ */
+export const SIM_INDEX: unique symbol = Symbol("brink.sim.index");
+type IndexedNode = Node & { [SIM_INDEX]?: number };
+
+export function simIndexOf(node: Node): number {
+  return (node as IndexedNode)[SIM_INDEX] ?? -1;
+}
+
+/** The model node with a new status: a new object (node classes are cached per object). */
+export function withStatus(node: Node, status: Node["status"]): Node {
+  const next: IndexedNode = { ...node, status };
+  next[SIM_INDEX] = simIndexOf(node);
+  return next;
+}
+
 function modelNode(
+  idx: number,
   name: string,
   site: string,
   cpu: number,
@@ -59,7 +78,7 @@ function modelNode(
   labels: Record<string, string>,
   speed: number,
 ): Node {
-  return {
+  const node: IndexedNode = {
     id: name,
     name,
     site,
@@ -74,6 +93,8 @@ function modelNode(
     lastHeartbeat: EPOCH,
     statusReason: null,
   };
+  node[SIM_INDEX] = idx;
+  return node;
 }
 
 /** Builds the nodes (named `<group>-<n>`, n from 0), sites, and routes between sites. */
@@ -92,7 +113,7 @@ export function buildCluster(scenario: Scenario): SimCluster {
           idx: nodes.length,
           name,
           site: sites.length,
-          node: modelNode(name, site.name, g.cpu, g.memory, g.labels, g.speed),
+          node: modelNode(nodes.length, name, site.name, g.cpu, g.memory, g.labels, g.speed),
           speed: g.speed,
           slots: g.slots,
           idleW: g.power.idleW,

@@ -1,7 +1,7 @@
 import type { NodeStatus } from "../model/index.js";
 import type { Workflow } from "../scheduler/dag/index.js";
 import { type Random, seededRandom, seedFrom } from "../scheduler/random.js";
-import { buildCluster, type SimCluster, type SimNode, selectNodes } from "./cluster.js";
+import { buildCluster, type SimCluster, type SimNode, selectNodes, withStatus } from "./cluster.js";
 import { exponential, sampler } from "./dist.js";
 import { EventQueue } from "./event-queue.js";
 import { LoadIndex } from "./load-index.js";
@@ -308,7 +308,7 @@ export class Simulation {
   private refreshStatus(node: SimNode): void {
     const status = this.statusOf(node);
     if (status !== node.node.status) {
-      node.node = { ...node.node, status };
+      node.node = withStatus(node.node, status);
       this.policy.invalidate();
     }
     this.updateLoad(node);

@@ -10,6 +10,8 @@ interface Flow {
   path: string[];
   /** Keys of the links it crosses. */
   links: string[];
+  /** Narrowest link of its path (its rate when alone). */
+  bottleneckMbps: number;
   /** Site indexes along the path (a partitioned one stalls the flow). */
   sites: number[];
   remaining: number;
@@ -70,6 +72,7 @@ export class Network {
       id: this.nextId++,
       path: route.path,
       links: this.keysOf(route.path),
+      bottleneckMbps: route.bandwidthMbps,
       sites: route.path.map((s) => this.cluster.siteIndex.get(s) ?? -1),
       remaining: bytes,
       rate: 0,
@@ -99,13 +102,23 @@ export class Network {
   private join(flow: Flow, now: number): void {
     flow.lastT = now;
     this.active.set(flow.id, flow);
+    let alone = true;
     for (const k of flow.links) {
       let set = this.onLink.get(k);
       if (!set) {
         set = new Set();
         this.onLink.set(k, set);
       }
+      if (set.size > 0) alone = false;
       set.add(flow);
+    }
+    if (alone && !this.stalled(flow)) {
+      // Nobody shares its links: the whole bottleneck bandwidth, no re-sharing needed.
+      flow.rate = (flow.bottleneckMbps * 1e6) / 8;
+      const version = ++flow.version;
+      const at = now + flow.remaining / flow.rate;
+      this.timer(at, () => this.finish(flow, version, at));
+      return;
     }
     this.reshare(now, this.component([flow]));
   }
@@ -172,7 +185,9 @@ export class Network {
     this.active.delete(flow.id);
     for (const k of flow.links) this.onLink.get(k)?.delete(flow);
     flow.remaining = 0;
-    const affected = this.component([flow]);
+    let shared = false;
+    for (const k of flow.links) if ((this.onLink.get(k)?.size ?? 0) > 0) shared = true;
+    const affected = shared ? this.component([flow]) : [];
     flow.done();
     if (affected.length > 0) this.reshare(now, affected);
   }

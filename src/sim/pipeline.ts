@@ -9,7 +9,7 @@ import {
   limitFor,
   selectNode,
 } from "../scheduler/select.js";
-import type { SimCluster, SimNode } from "./cluster.js";
+import { type SimCluster, type SimNode, simIndexOf } from "./cluster.js";
 import type { Policy, PolicyEnv } from "./policies.js";
 import type { PolicyName } from "./scenario.js";
 import type { Instance } from "./task.js";
@@ -55,7 +55,17 @@ export function pipelinePolicy(
 ): Policy {
   const { cluster } = env;
   const byId = new Map(cluster.nodes.map((n) => [n.node.id, n]));
-  const simNode = (id: string) => byId.get(id) as SimNode;
+  // The plugins ask by id, several times per candidate in a row: remember the last answer.
+  let lastId = "";
+  let last: SimNode | undefined;
+  const simNode = (id: string): SimNode => {
+    if (id !== lastId || !last) {
+      last = byId.get(id) as SimNode;
+      lastId = id;
+    }
+    return last;
+  };
+  const ofNode = (node: Node) => cluster.nodes[simIndexOf(node)] ?? simNode(node.id);
   const slots: FeasibilityPlugin = {
     name: "slots",
     cacheable: false,
@@ -71,14 +81,21 @@ export function pipelinePolicy(
 
   // Round trips per target and site, computed once (the latency check runs for most candidates).
   const rttBySite = new Map<string, (number | undefined)[]>();
+  let lastTo = "";
+  let lastBySite: (number | undefined)[] = [];
   const rtt = (node: Node, to: string) => {
-    const n = simNode(node.id);
+    const n = ofNode(node);
+    if (to === lastTo) return lastBySite[n.site];
     if (to.startsWith("node:")) return rttTo(cluster, n, to);
     let bySite = rttBySite.get(to);
     if (!bySite) {
-      bySite = cluster.sites.map((s) => rttTo(cluster, cluster.nodes[s.start] as SimNode, to));
+      bySite = cluster.sites.map((s) =>
+        s.end > s.start ? rttTo(cluster, cluster.nodes[s.start] as SimNode, to) : undefined,
+      );
       rttBySite.set(to, bySite);
     }
+    lastTo = to;
+    lastBySite = bySite;
     return bySite[n.site];
   };
   const makeRun = (wl: number): Run => {
@@ -148,7 +165,7 @@ export function pipelinePolicy(
         prefiltered: run.prefiltered,
       });
       current = null;
-      return sel.node === null ? -1 : simNode(sel.node.id).idx;
+      return sel.node === null ? -1 : ofNode(sel.node).idx;
     },
   };
 }
