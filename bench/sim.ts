@@ -9,7 +9,8 @@
  *     1,000 nodes (10 sites of 100), 100 workflows of 1,000 tasks each (a seeded layered DAG:
  *     20 layers of 50 tasks, 1–3 parents in the layer above, 10–120 s, 1–50 MB per edge), one
  *     every 30 s; each planned whole by the DAG planner (HEFT at this size) under `brink`.
- * heapMB is the peak heap seen during the run (sampled at progress callbacks and at the end).
+ * heapMB is the peak heap seen during the run (sampled at progress callbacks and at the end);
+ * cpuSec the process's CPU time during the run (wall time suffers when other work shares the cores).
  * Usage: npm run bench:sim -- [--json] [--policies brink,least_loaded] [--tasks 1000000]
  *        [--only tasks|workflows]
  * One process, one core; the scenario is built in memory (not timed), then simulated (timed).
@@ -169,6 +170,8 @@ interface Row {
   tasks: number;
   wallSec: number;
   tasksPerSec: number;
+  /** CPU time of the process during the run (user + system; GC threads included): less noisy than wall time on a shared machine. */
+  cpuSec: number;
   heapMB: number;
   events: number;
   completed: number;
@@ -191,8 +194,10 @@ function measure(
   };
   globalThis.gc?.();
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const d = simulate(sc, { workflows, traces: new Map() }, { policy, onProgress: heap });
   const wallSec = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   heap();
   const nodes = sc.cluster.sites.reduce(
     (s, site) => s + site.nodes.reduce((t, g) => t + g.count, 0),
@@ -206,6 +211,7 @@ function measure(
     tasks: d.result.tasks,
     wallSec: round(wallSec, 2),
     tasksPerSec: Math.round(d.result.tasks / wallSec),
+    cpuSec: round((cpu.user + cpu.system) / 1e6, 2),
     heapMB: round(peak / 2 ** 20),
     events: d.events,
     completed: d.result.completed,

@@ -271,7 +271,7 @@ export class Simulation {
       settled: false,
       live: [],
       reschedules: 0,
-      failedOn: [],
+      failedOn: NO_NODES,
       wf: undefined,
       wfIndex: -1,
     };
@@ -489,7 +489,7 @@ export class Simulation {
       });
       return;
     }
-    t.failedOn.push(node.name);
+    t.failedOn = [...t.failedOn, node.name];
     this.over(inst);
     if (t.reschedules < p.rescheduleAttempts) {
       t.reschedules++;
@@ -742,7 +742,7 @@ export class Simulation {
       this.onNode[node.idx]?.delete(inst);
       t.live.splice(t.live.indexOf(inst), 1);
       if (t.settled) continue;
-      t.failedOn.push(node.name);
+      t.failedOn = [...t.failedOn, node.name];
       this.reschedules++;
       this.submit(this.instance(t, this.crashedAt[node.idx]));
     }
@@ -771,7 +771,7 @@ export class Simulation {
     s.partitioned = on;
     if (on) this.mark(`site ${s.name} partitioned`);
     const epoch = bump(this.partitionEpoch, site);
-    this.network.reshare(this.now);
+    this.network.partitionChanged(this.now);
     const nodes = this.cluster.nodes.slice(s.start, s.end);
     for (const n of nodes) this.refreshStatus(n);
     if (!on) for (const n of nodes) this.runPinned(n);
@@ -894,6 +894,9 @@ export class Simulation {
     };
   }
 }
+
+/** Shared empty list: most tasks never fail anywhere. */
+const NO_NODES: readonly string[] = [];
 
 /** Adds one to `xs[i]` and returns the new value. */
 function bump(xs: { [i: number]: number }, i: number): number {

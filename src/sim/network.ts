@@ -102,6 +102,22 @@ export class Network {
   private join(flow: Flow, now: number): void {
     flow.lastT = now;
     this.active.set(flow.id, flow);
+    // A stalled flow uses no bandwidth: it stays out of the link index until its link heals.
+    if (this.stalled(flow)) return;
+    const alone = this.index(flow);
+    if (alone) {
+      // Nobody shares its links: the whole bottleneck bandwidth, no re-sharing needed.
+      flow.rate = (flow.bottleneckMbps * 1e6) / 8;
+      const version = ++flow.version;
+      const at = now + flow.remaining / flow.rate;
+      this.timer(at, () => this.finish(flow, version, at));
+      return;
+    }
+    this.reshare(now, this.component([flow]));
+  }
+
+  /** Adds a flow to the link index; true when it is alone on all its links. */
+  private index(flow: Flow): boolean {
     let alone = true;
     for (const k of flow.links) {
       let set = this.onLink.get(k);
@@ -112,15 +128,29 @@ export class Network {
       if (set.size > 0) alone = false;
       set.add(flow);
     }
-    if (alone && !this.stalled(flow)) {
-      // Nobody shares its links: the whole bottleneck bandwidth, no re-sharing needed.
-      flow.rate = (flow.bottleneckMbps * 1e6) / 8;
-      const version = ++flow.version;
-      const at = now + flow.remaining / flow.rate;
-      this.timer(at, () => this.finish(flow, version, at));
-      return;
+    return alone;
+  }
+
+  /**
+   * A site was cut off or healed: flows over its links stall (rate 0, out of the link index) or
+   * resume, and every moving flow is re-shared.
+   */
+  partitionChanged(now: number): void {
+    this.onLink.clear();
+    const moving: Flow[] = [];
+    for (const f of this.active.values()) {
+      f.remaining = Math.max(0, f.remaining - f.rate * (now - f.lastT));
+      f.lastT = now;
+      if (this.stalled(f)) {
+        f.rate = 0;
+        f.version++;
+      } else {
+        this.index(f);
+        moving.push(f);
+      }
     }
-    this.reshare(now, this.component([flow]));
+    for (const f of moving) f.rate = -1; // force a new completion event for each
+    this.reshare(now, moving);
   }
 
   /** The flows connected to `seeds` through shared links (max-min shares split along these). */
@@ -153,26 +183,19 @@ export class Network {
    * Re-shares bandwidth among the active flows; only flows whose rate changed get a new
    * completion event (the others keep theirs).
    */
-  reshare(now: number, flows: Iterable<Flow> = this.active.values()): void {
-    const moving: Flow[] = [];
+  reshare(now: number, flows: readonly Flow[]): void {
     for (const f of flows) {
-      f.remaining = Math.max(0, f.remaining - f.rate * (now - f.lastT));
+      if (f.rate > 0) f.remaining = Math.max(0, f.remaining - f.rate * (now - f.lastT));
       f.lastT = now;
-      if (this.stalled(f)) {
-        if (f.rate !== 0) {
-          f.rate = 0;
-          f.version++;
-        }
-      } else moving.push(f);
     }
-    if (moving.length === 0) return;
+    if (flows.length === 0) return;
     const shares = maxMinFairShare(
       this.cluster.graph,
-      moving.map((f) => ({ id: String(f.id), path: f.path })),
+      flows.map((f) => ({ id: String(f.id), path: f.path })),
     );
-    for (const f of moving) {
+    for (const f of flows) {
       const rate = ((shares.get(String(f.id)) ?? 0) * 1e6) / 8;
-      if (rate === f.rate && f.version > 0) continue;
+      if (rate === f.rate) continue;
       f.rate = rate;
       const version = ++f.version;
       const at = f.remaining <= 1e-9 ? now : now + f.remaining / rate;

@@ -26,7 +26,7 @@ export interface SimTask {
   /** Reschedules used (failure reschedules; lost work is replaced without counting against it). */
   reschedules: number;
   /** Nodes attempts failed or were lost on (the avoid-failed ranker reads them). */
-  failedOn: string[];
+  failedOn: readonly string[];
   /** Workflow membership. */
   wf: WorkflowRun | undefined;
   /** Index of the task within its workflow. */
