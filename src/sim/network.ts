@@ -33,7 +33,7 @@ export class Network {
   private readonly active = new Map<number, Flow>();
   /** Active flows per link: only flows that share links (transitively) re-share on a change. */
   private readonly onLink = new Map<string, Set<Flow>>();
-  private readonly linkKeys = new Map<string, string[]>();
+  private readonly linkKeys = new Map<number, string[]>();
   private nextId = 0;
   /** Bytes sent (each transfer once, whatever its hops). */
   bytes = 0;
@@ -71,7 +71,7 @@ export class Network {
     const flow: Flow = {
       id: this.nextId++,
       path: route.path,
-      links: this.keysOf(route.path),
+      links: this.keysOf(from, to, route.path),
       bottleneckMbps: route.bandwidthMbps,
       sites: route.path.map((s) => this.cluster.siteIndex.get(s) ?? -1),
       remaining: bytes,
@@ -88,8 +88,8 @@ export class Network {
     return a === b || this.cluster.routes[a]?.[b] !== undefined;
   }
 
-  private keysOf(path: string[]): string[] {
-    const key = path.join("\u0000");
+  private keysOf(from: number, to: number, path: string[]): string[] {
+    const key = from * this.cluster.sites.length + to;
     let keys = this.linkKeys.get(key);
     if (!keys) {
       keys = [];
