@@ -1,6 +1,6 @@
 import type { PolicyDetail, PolicyResult } from "./engine.js";
 import type { Scenario } from "./scenario.js";
-import { barChart, esc, lineChart, PALETTE } from "./svg.js";
+import { barChart, esc, lineChart, niceMax, PALETTE } from "./svg.js";
 
 const MAX_SITES = 10;
 
@@ -49,13 +49,16 @@ function resultRows(results: readonly PolicyResult[]): string {
 }
 
 function latencyCdf(details: readonly PolicyDetail[]): string {
+  // The body of the distribution, not its tail: up to twice the largest p95 (or the p99 if less).
+  const p95 = Math.max(0, ...details.map((d) => d.result.p95Latency));
   const p99 = Math.max(0, ...details.map((d) => d.result.p99Latency));
+  const cut = niceMax(Math.min(2 * p95, p99) || p99);
   return lineChart({
-    title: "Latency CDF per policy (completed requests; x cut at the largest p99)",
+    title: `Latency CDF per policy (completed requests, up to ${cut} s)`,
     xLabel: "latency (s)",
     yLabel: "fraction of requests",
     yMax: 1,
-    xMax: p99 > 0 ? p99 : undefined,
+    xMax: cut > 0 ? cut : undefined,
     step: true,
     series: details.map((d) => ({ name: d.result.policy, points: d.latencyCdf })),
   });
@@ -68,7 +71,7 @@ function utilization(d: PolicyDetail): string {
     title: `Utilisation over time per site — ${d.result.policy}${more}`,
     xLabel: "simulated time (s)",
     yLabel: "busy slots / slots",
-    yMax: 1,
+    yMax: Math.min(1, niceMax(Math.max(0.01, ...shown.flatMap((x) => x.values)))),
     xMax: d.sampleTimes.at(-1),
     series: shown.map((s) => ({
       name: s.site,
