@@ -96,6 +96,8 @@ export class Simulation {
   private readonly failRandom: Random;
   private readonly shapes: JobShape[];
   private nextTaskId = 0;
+  /** Instances in the workload queues (not yet past their queue's head). */
+  private queued = 0;
   private nextWorkflowId = 0;
   // metrics
   private tasks = 0;
@@ -345,10 +347,12 @@ export class Simulation {
       }
     }
     q.push(inst);
+    this.queued++;
   }
 
   /** Places queued instances while nodes have room: per workload, oldest first. */
   private dispatch(): void {
+    if (this.queued === 0) return;
     let progress = true;
     while (progress && this.load.freeCount > 0) {
       progress = false;
@@ -359,11 +363,13 @@ export class Simulation {
           const inst = q[head] as Instance;
           if (inst.task.settled || inst.state !== "queued") {
             head++;
+            this.queued--;
             continue;
           }
           const n = this.policy.choose(inst);
           if (n < 0) break;
           head++;
+          this.queued--;
           progress = true;
           this.assign(inst, this.cluster.nodes[n] as SimNode);
         }
