@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../src/scheduler/random.js";
 import {
   issuesText,
   POLICIES,
@@ -7,6 +8,7 @@ import {
   type Scenario,
   simulate,
 } from "../src/sim/index.js";
+import { maxMinFairShare, TopologyGraph } from "../src/topology/index.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: test documents are patched freely to make them invalid
 type Doc = any;
@@ -250,5 +252,38 @@ describe("brink sim: network and failures", () => {
       reschedules: 1,
       deadlineMissRate: 1,
     });
+  });
+});
+
+describe("max-min fair share with counted flows", () => {
+  it("an entry with count k gets the same per-flow rate as k listed flows", () => {
+    const random = seededRandom(42);
+    for (let trial = 0; trial < 200; trial++) {
+      const graph = new TopologyGraph();
+      const places = ["a", "b", "c", "d", "e"];
+      for (let i = 1; i < places.length; i++)
+        graph.addLink(places[0] as string, places[i] as string, {
+          latencyMs: 1,
+          bandwidthMbps: 1 + Math.floor(random() * 100),
+        });
+      const routes = [
+        ["b", "a", "c"],
+        ["c", "a", "d"],
+        ["d", "a", "b"],
+        ["e", "a", "b"],
+        ["b", "a"],
+      ];
+      const grouped = routes.map((path, i) => ({
+        id: `g${i}`,
+        path,
+        count: 1 + Math.floor(random() * 5),
+      }));
+      const listed = grouped.flatMap((g) =>
+        Array.from({ length: g.count }, (_, k) => ({ id: `${g.id}-${k}`, path: g.path })),
+      );
+      const a = maxMinFairShare(graph, grouped);
+      const b = maxMinFairShare(graph, listed);
+      for (const g of grouped) expect(a.get(g.id)).toBeCloseTo(b.get(`${g.id}-0`) as number, 9);
+    }
   });
 });

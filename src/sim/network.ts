@@ -19,6 +19,8 @@ interface Flow {
   rate: number;
   lastT: number;
   version: number;
+  /** A completion event for the current version is in the queue. */
+  pending: boolean;
   done: () => void;
 }
 
@@ -78,6 +80,7 @@ export class Network {
       rate: 0,
       lastT: now,
       version: 0,
+      pending: false,
       done,
     };
     this.timer(now + route.latencyMs / 1000, () => this.join(flow, now + route.latencyMs / 1000));
@@ -108,9 +111,7 @@ export class Network {
     if (alone) {
       // Nobody shares its links: the whole bottleneck bandwidth, no re-sharing needed.
       flow.rate = (flow.bottleneckMbps * 1e6) / 8;
-      const version = ++flow.version;
-      const at = now + flow.remaining / flow.rate;
-      this.timer(at, () => this.finish(flow, version, at));
+      this.schedule(flow, now);
       return;
     }
     this.reshare(now, this.component([flow]));
@@ -144,6 +145,7 @@ export class Network {
       if (this.stalled(f)) {
         f.rate = 0;
         f.version++;
+        f.pending = false;
       } else {
         this.index(f);
         moving.push(f);
@@ -184,23 +186,45 @@ export class Network {
    * completion event (the others keep theirs).
    */
   reshare(now: number, flows: readonly Flow[]): void {
+    if (flows.length === 0) return;
+    // Flows on the same route get the same share: one entry per route, counted.
+    const groups = new Map<readonly string[], Flow[]>();
     for (const f of flows) {
       if (f.rate > 0) f.remaining = Math.max(0, f.remaining - f.rate * (now - f.lastT));
       f.lastT = now;
+      const g = groups.get(f.links);
+      if (g) g.push(f);
+      else groups.set(f.links, [f]);
     }
-    if (flows.length === 0) return;
+    const entries = [...groups.values()];
     const shares = maxMinFairShare(
       this.cluster.graph,
-      flows.map((f) => ({ id: String(f.id), path: f.path })),
+      entries.map((g, i) => ({ id: String(i), path: (g[0] as Flow).path, count: g.length })),
     );
-    for (const f of flows) {
-      const rate = ((shares.get(String(f.id)) ?? 0) * 1e6) / 8;
-      if (rate === f.rate) continue;
-      f.rate = rate;
-      const version = ++f.version;
-      const at = f.remaining <= 1e-9 ? now : now + f.remaining / rate;
-      this.timer(at, () => this.finish(f, version, at));
-    }
+    entries.forEach((group, i) => {
+      const rate = ((shares.get(String(i)) ?? 0) * 1e6) / 8;
+      // Equal rates: the flow with the least left finishes first, and its finish re-shares the
+      // rest, so only it needs a completion event.
+      let first = group[0] as Flow;
+      for (const f of group) {
+        if (f.rate !== rate) {
+          f.rate = rate;
+          f.version++;
+          f.pending = false;
+        }
+        if (f.remaining < first.remaining || (f.remaining === first.remaining && f.id < first.id))
+          first = f;
+      }
+      if (!first.pending) this.schedule(first, now);
+    });
+  }
+
+  /** Schedules the flow's completion at its current rate. */
+  private schedule(flow: Flow, now: number): void {
+    const version = ++flow.version;
+    flow.pending = true;
+    const at = flow.remaining <= 1e-9 ? now : now + flow.remaining / flow.rate;
+    this.timer(at, () => this.finish(flow, version, at));
   }
 
   private finish(flow: Flow, version: number, now: number): void {
