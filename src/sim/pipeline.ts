@@ -65,7 +65,13 @@ export function pipelinePolicy(
     }
     return last;
   };
-  const ofNode = (node: Node) => cluster.nodes[simIndexOf(node)] ?? simNode(node.id);
+  // By the node object (index kept on it); primes the id cache for the checks that follow.
+  const ofNode = (node: Node): SimNode => {
+    const n = cluster.nodes[simIndexOf(node)] ?? simNode(node.id);
+    lastId = node.id;
+    last = n;
+    return n;
+  };
   const slots: FeasibilityPlugin = {
     name: "slots",
     cacheable: false,
