@@ -125,7 +125,9 @@ export class Simulation {
   ) {
     this.cluster = buildCluster(scenario);
     const n = this.cluster.nodes.length;
-    this.load = new LoadIndex(n);
+    // Least-loaded answers are needed only by the policies that rank by load.
+    const byLoad = options.policy === "least_loaded" || options.policy === "latency_greedy";
+    this.load = new LoadIndex(n, byLoad);
     for (const node of this.cluster.nodes) this.updateLoad(node);
     this.network = new Network(this.cluster, (t, fn) => this.q.push(t, 0, fn));
     this.queues = scenario.workloads.map(() => []);

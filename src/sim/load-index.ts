@@ -11,7 +11,15 @@ export class LoadIndex {
   private readonly arg: Int32Array;
   private readonly free: Int32Array;
 
-  constructor(readonly n: number) {
+  /**
+   * `trackLoad` false: only free-slot counts are kept (enough for the scheduler pipeline, random
+   * and round robin); an update then climbs the tree only when a node gains or loses its last
+   * free slot.
+   */
+  constructor(
+    readonly n: number,
+    private readonly trackLoad = true,
+  ) {
     let size = 1;
     while (size < Math.max(1, n)) size *= 2;
     this.size = size;
@@ -25,7 +33,15 @@ export class LoadIndex {
   set(node: number, load: number): void {
     let i = this.size + node;
     this.min[i] = load;
-    this.free[i] = load < 1 ? 1 : 0;
+    const free = load < 1 ? 1 : 0;
+    if (!this.trackLoad) {
+      if (this.free[i] === free) return;
+      this.free[i] = free;
+      for (i >>= 1; i >= 1; i >>= 1)
+        this.free[i] = (this.free[2 * i] as number) + (this.free[2 * i + 1] as number);
+      return;
+    }
+    this.free[i] = free;
     for (i >>= 1; i >= 1; i >>= 1) {
       const l = 2 * i;
       const r = l + 1;
