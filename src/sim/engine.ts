@@ -84,7 +84,6 @@ export class Simulation {
   private readonly policy: Policy;
   private readonly queues: Instance[][];
   private readonly heads: number[];
-  private readonly onNode: Set<Instance>[];
   private readonly pinnedQ: Instance[][];
   private readonly pinnedTo: Set<Instance>[];
   private readonly crashedAt: Float64Array;
@@ -132,7 +131,6 @@ export class Simulation {
     this.network = new Network(this.cluster, (t, fn) => this.q.push(t, 0, fn));
     this.queues = scenario.workloads.map(() => []);
     this.heads = scenario.workloads.map(() => 0);
-    this.onNode = this.cluster.nodes.map(() => new Set());
     this.pinnedQ = this.cluster.nodes.map(() => []);
     this.pinnedTo = this.cluster.nodes.map(() => new Set());
     this.crashedAt = new Float64Array(n);
@@ -295,6 +293,7 @@ export class Simulation {
       queuedAt: this.now,
       pendingInputs: 0,
       pinned: -1,
+      holding: false,
     };
     task.live.push(inst);
     return inst;
@@ -384,18 +383,31 @@ export class Simulation {
     }
   }
 
+  /**
+   * Instances holding a slot on the node, in task order. A scan of the live tasks: it runs only
+   * on failures, so placing and finishing need no per-node bookkeeping.
+   */
+  private holdingOn(...nodes: SimNode[]): Instance[] {
+    const on = new Set(nodes.map((n) => n.idx));
+    const out: Instance[] = [];
+    for (const t of this.unsettled)
+      for (const inst of t.live) if (inst.holding && on.has(inst.node)) out.push(inst);
+    return out;
+  }
+
   private take(inst: Instance, node: SimNode): void {
     inst.node = node.idx;
     node.held++;
     node.used.cpu += inst.task.cpu;
     node.used.memory += inst.task.memory;
-    this.onNode[node.idx]?.add(inst);
+    inst.holding = true;
     this.updateLoad(node);
   }
 
   private release(inst: Instance): void {
     const node = this.cluster.nodes[inst.node];
-    if (!node || !this.onNode[node.idx]?.delete(inst)) return;
+    if (!node || !inst.holding) return;
+    inst.holding = false;
     node.held--;
     node.used.cpu -= inst.task.cpu;
     node.used.memory -= inst.task.memory;
@@ -724,7 +736,7 @@ export class Simulation {
     node.alive = false;
     node.running = 0;
     this.crashedAt[node.idx] = this.now;
-    for (const inst of this.onNode[node.idx] ?? []) inst.version++;
+    for (const inst of this.holdingOn(node)) inst.version++;
     const epoch = bump(this.crashEpoch, node.idx);
     const p = this.scenario.jobPolicies;
     // A witness in the site (another live, connected node) confirms at once; else the grace period.
@@ -742,12 +754,12 @@ export class Simulation {
     this.detected[node.idx] = 1;
     this.refreshStatus(node);
     this.unpin(node);
-    const lost = [...(this.onNode[node.idx] ?? [])];
+    const lost = this.holdingOn(node);
     for (const inst of lost) {
       const t = inst.task;
       inst.version++;
       inst.state = "over";
-      this.onNode[node.idx]?.delete(inst);
+      inst.holding = false;
       t.live.splice(t.live.indexOf(inst), 1);
       if (t.settled) continue;
       t.failedOn = [...t.failedOn, node.name];
@@ -809,13 +821,11 @@ export class Simulation {
    * other is stopped (Brink's `keep_original` decides at heal; here the race decides earlier).
    */
   private replaceCutOff(nodes: SimNode[]): void {
-    for (const node of nodes) {
-      for (const inst of [...(this.onNode[node.idx] ?? [])]) {
-        const t = inst.task;
-        if (t.settled || t.live.length > 1) continue;
-        this.reschedules++;
-        this.submit(this.instance(t, this.now));
-      }
+    for (const inst of this.holdingOn(...nodes)) {
+      const t = inst.task;
+      if (t.settled || t.live.length > 1) continue;
+      this.reschedules++;
+      this.submit(this.instance(t, this.now));
     }
   }
 

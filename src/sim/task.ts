@@ -49,6 +49,8 @@ export interface Instance {
   pendingInputs: number;
   /** Planned node (brink policy, workflows), -1 when placed dynamically. */
   pinned: number;
+  /** Holds a slot (and its resources) on `node`. */
+  holding: boolean;
 }
 
 /** One instance of a workflow workload. */
