@@ -167,3 +167,37 @@ describe("simulator against the offline workflow planner", () => {
     });
   }
 });
+
+describe("a planned workflow when its nodes fail", () => {
+  it("tasks of a crashed planned node are placed live and the workflow still finishes", () => {
+    const file = "montage-chameleon-2mass-01d-001.json";
+    const wf = loadTrace(file);
+    const doc = (failures: unknown[]) =>
+      scenario({
+        seed: 9,
+        duration: 20_000,
+        cluster: {
+          sites: [
+            {
+              name: "lab",
+              nodes: [{ name: "n", count: 4, cpu: 4000, memory: 8192, speed: 1, slots: 2 }],
+            },
+          ],
+          intraSite: { latencyMs: 5, bandwidthMbps: 800 },
+        },
+        workloads: [{ name: "wf", workflow: { wfformat: file } }],
+        failures,
+      });
+    const inputs = { workflows: new Map([[file, wf]]), traces: new Map() };
+    const calm = simulate(doc([]), inputs, { policy: "brink" }).result;
+    const hit = simulate(doc([{ at: 20, node: "n-0", kind: "crash" }]), inputs, {
+      policy: "brink",
+    }).result;
+    expect(calm.completed).toBe(wf.tasks.length);
+    expect(hit.completed).toBe(wf.tasks.length);
+    expect(hit.workflowMakespans).toHaveLength(1);
+    expect(hit.reschedules).toBeGreaterThan(0);
+    // Losing a node of four (and what ran on it) cannot make the workflow faster.
+    expect(hit.workflowMakespans[0]).toBeGreaterThan(calm.workflowMakespans[0] as number);
+  });
+});
