@@ -1,74 +1,24 @@
 import type { NodeStatus } from "../model/index.js";
-import type { Workflow } from "../scheduler/dag/index.js";
 import { type Random, seededRandom, seedFrom } from "../scheduler/random.js";
 import { buildCluster, type SimCluster, type SimNode, selectNodes, withStatus } from "./cluster.js";
 import { exponential, sampler } from "./dist.js";
 import { EventQueue } from "./event-queue.js";
+import { failurePlan } from "./failure-plan.js";
+import { shapeOf } from "./job-shape.js";
 import { LoadIndex } from "./load-index.js";
 import { cdf, mean, quantile, round6, Samples } from "./metrics.js";
 import { Network } from "./network.js";
 import { type JobShape, pipelinePolicy } from "./pipeline.js";
 import { baselinePolicy, type Policy, type PolicyEnv } from "./policies.js";
+import type { PolicyDetail, PolicyResult, SimInputs, SimOptions } from "./result.js";
 import {
   isTaskWorkload,
-  type PolicyName,
   type Scenario,
   type TaskWorkload,
   type WorkflowWorkload,
 } from "./scenario.js";
 import type { Instance, SimTask, WorkflowRun } from "./task.js";
 import { planWorkflowRun, workflowRun } from "./workflow-run.js";
-
-/** Files a scenario refers to, read by the caller (the core does no I/O). */
-export interface SimInputs {
-  /** Parsed WfFormat workflows by the `wfformat` path as written in the scenario. */
-  workflows: ReadonlyMap<string, Workflow>;
-  /** Arrival times (seconds) by the trace `file` path as written in the scenario. */
-  traces: ReadonlyMap<string, readonly number[]>;
-}
-
-/** One line of `brink sim --json` (a contract: the field names never change). */
-export interface PolicyResult {
-  policy: PolicyName;
-  tasks: number;
-  completed: number;
-  failed: number;
-  meanLatency: number;
-  p50Latency: number;
-  p95Latency: number;
-  p99Latency: number;
-  deadlineMissRate: number;
-  utilization: number;
-  energyJ: number;
-  networkBytes: number;
-  reschedules: number;
-  meanRecoverySec: number;
-  workflowMakespans: number[];
-}
-
-/** What the HTML report draws, besides the result. */
-export interface PolicyDetail {
-  result: PolicyResult;
-  latencyCdf: [number, number][];
-  /** Sample times (s) and, per site, busy slots / slots at each. */
-  sampleTimes: number[];
-  siteUtilization: { site: string; values: number[] }[];
-  /** Deadline misses per bin of arrival time (`binSec` wide). */
-  binSec: number;
-  misses: number[];
-  arrivals: number[];
-  failures: { at: number; label: string }[];
-  energyBySite: { site: string; joules: number }[];
-  events: number;
-}
-
-export interface SimOptions {
-  policy: PolicyName;
-  /** Called now and then with the fraction of simulated time done. */
-  onProgress?: (fraction: number) => void;
-  /** How many points the time series have (default 100). */
-  bins?: number;
-}
 
 /**
  * The simulated world of one run: a virtual clock and an event queue over the scenario's
@@ -679,49 +629,21 @@ export class Simulation {
 
   // ---- failures -------------------------------------------------------------------------------
 
+  /** Puts the scenario's failures on the event queue (see `failurePlan`). */
   private scheduleFailures(): void {
-    const { duration } = this.scenario;
-    this.scenario.failures.forEach((f, i) => {
-      if ("mtbfSec" in f) {
-        const random = seededRandom(seedFrom(`${this.scenario.seed}/mtbf/${i}`));
-        for (const node of selectNodes(this.cluster, f.nodes)) {
-          let t = exponential(random, f.mtbfSec);
-          while (t < duration) {
-            const repair = exponential(random, f.mttrSec);
-            const at = t;
-            this.at(at, () => this.crash(node, `${node.name} crash (MTBF)`));
-            this.at(at + repair, () => this.recover(node));
-            t = at + repair + exponential(random, f.mtbfSec);
-          }
+    for (const a of failurePlan(this.scenario, this.cluster)) {
+      this.at(a.at, () => {
+        // One node: marked only if it was alive; a group: marked once.
+        const one = a.nodes.length === 1;
+        if (a.label && !one) this.mark(a.label);
+        for (const n of a.nodes) {
+          if (a.kind === "crash") this.crash(n, one ? a.label : undefined);
+          else if (a.kind === "recover") this.recover(n);
+          else this.cutNode(n, a.kind === "cut");
         }
-        return;
-      }
-      const nodes =
-        "node" in f
-          ? selectNodes(this.cluster, `node:${f.node}`)
-          : selectNodes(this.cluster, `site:${f.site}`);
-      const what = "node" in f ? f.node : `site ${f.site}`;
-      const back = f.kind === "crash" ? f.recoverAfter : (f.duration ?? f.recoverAfter);
-      if (f.kind === "crash") {
-        this.at(f.at, () => {
-          this.mark(`${what} crash`);
-          for (const n of nodes) this.crash(n, undefined);
-        });
-        if (back !== undefined)
-          this.at(f.at + back, () => {
-            for (const n of nodes) this.recover(n);
-          });
-      } else if ("site" in f) {
-        const s = this.cluster.siteIndex.get(f.site) ?? 0;
-        this.at(f.at, () => this.partition(s, true));
-        if (back !== undefined) this.at(f.at + back, () => this.partition(s, false));
-      } else {
-        const node = nodes[0];
-        if (!node) return;
-        this.at(f.at, () => this.cutNode(node, true));
-        if (back !== undefined) this.at(f.at + back, () => this.cutNode(node, false));
-      }
-    });
+        if (a.site !== undefined) this.partition(a.site, a.kind === "partition");
+      });
+    }
   }
 
   private mark(label: string): void {
@@ -922,27 +844,7 @@ function bump(xs: { [i: number]: number }, i: number): number {
   return xs[i] as number;
 }
 
-/** What a workload asks of the scheduler (its job spec): resources, latency bound, affinity. */
-function shapeOf(w: Scenario["workloads"][number]): JobShape {
-  if (!isTaskWorkload(w))
-    return {
-      name: w.name,
-      need: { cpu: w.workflow.cpu, memory: w.workflow.memory, disk: 0 },
-      latency: [],
-      affinities: [],
-    };
-  const target =
-    w.origin.startsWith("site:") || w.origin.startsWith("node:") ? w.origin : undefined;
-  const deadline = w.task.deadlineMs;
-  return {
-    name: w.name,
-    need: { cpu: w.task.cpu, memory: w.task.memory, disk: 0 },
-    // The job spec an operator writes for a deadline: at most half of it for the round trip to
-    // the origin (the rest is for the data, queueing and the work itself).
-    latency: target && deadline !== undefined ? [{ to: target, maxMs: deadline / 2 }] : [],
-    affinities: [],
-  };
-}
+export type { PolicyDetail, PolicyResult, SimInputs, SimOptions } from "./result.js";
 
 /** Runs one policy over a scenario. */
 export function simulate(scenario: Scenario, inputs: SimInputs, options: SimOptions): PolicyDetail {

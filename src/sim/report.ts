@@ -1,4 +1,4 @@
-import type { PolicyDetail, PolicyResult } from "./engine.js";
+import type { PolicyDetail, PolicyResult } from "./result.js";
 import type { Scenario } from "./scenario.js";
 import { barChart, esc, lineChart, niceMax, PALETTE } from "./svg.js";
 
