@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
  * entry points it starts: `brink server`, `brink openapi`).
  */
 const SRC = resolve(import.meta.dirname, "..", "src");
-const PURE = ["model", "scheduler", "topology"];
+const PURE = ["model", "scheduler", "topology", "sim"];
 const IMPURE_LAYERS = ["server", "agent", "store", "cli", "client"];
 const IO_MODULES = [
   "node:fs",

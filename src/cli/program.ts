@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { BRINK_VERSION } from "../server/version.js";
+import { POLICIES } from "../sim/policy-names.js";
 import { agentCommand } from "./commands/agent.js";
 import { allocCommands } from "./commands/alloc.js";
 import { devCommand } from "./commands/dev.js";
@@ -9,6 +10,7 @@ import { nodeCommands } from "./commands/node.js";
 import { openapiCommand } from "./commands/openapi.js";
 import { serverCommand } from "./commands/server.js";
 import type { CliContext } from "./commands/shared.js";
+import { simCommand } from "./commands/sim.js";
 import { topologyCommands } from "./commands/topology.js";
 import { workflowCommands } from "./commands/workflow.js";
 
@@ -43,5 +45,6 @@ Exit codes: 0 ok; 1 the request failed (refused, unreachable, or unplaceable in 
   eventsCommand(program, ctx);
   openapiCommand(program, ctx);
   workflowCommands(program, ctx);
+  simCommand(program, ctx, POLICIES);
   return program;
 }

@@ -6,6 +6,11 @@ export interface Flow {
   path: string[];
   /** The most the flow can use (e.g. its sender's own limit); default unlimited. */
   demandMbps?: number;
+  /**
+   * How many identical flows (same path, same demand) this entry stands for; default 1. The rate
+   * returned is per flow. Lets a caller with many equal transfers share without listing each.
+   */
+  count?: number;
 }
 
 function linkKey(a: string, b: string): string {
@@ -41,7 +46,7 @@ export function maxMinFairShare(graph: TopologyGraph, flows: readonly Flow[]): M
     let step = Number.POSITIVE_INFINITY;
     const users = new Map<string, number>();
     for (const f of active)
-      for (const k of linksOf.get(f.id) ?? []) users.set(k, (users.get(k) ?? 0) + 1);
+      for (const k of linksOf.get(f.id) ?? []) users.set(k, (users.get(k) ?? 0) + (f.count ?? 1));
     for (const [k, n] of users) step = Math.min(step, (capacity.get(k) ?? 0) / n);
     for (const f of active)
       step = Math.min(step, (f.demandMbps ?? Number.POSITIVE_INFINITY) - (rate.get(f.id) ?? 0));
