@@ -129,6 +129,10 @@ export function pipelinePolicy(
       preferredNode: () =>
         current && current.pinned >= 0 ? cluster.nodes[current.pinned]?.node.id : undefined,
       avoidNodes: () => current?.task.failedOn ?? [],
+      // Inputs come from the request's origin (the engine charges that transfer), not from
+      // named data sources, so the data-locality ranker has nothing to weigh here.
+      readsData: () => false,
+      inputTransferSec: () => undefined,
     };
     const cache: ClassCache = new Map();
     const { passed, dropped, reasons } = classFilter(ctx, nodes, feasibility, cache);
