@@ -12,6 +12,7 @@ import { SocketInUseError, startLocalApi } from "./local-api/server.js";
 import { localApiSocket } from "./local-api/socket-path.js";
 import { LocalState } from "./local-state.js";
 import { startPeering } from "./peer/index.js";
+import { PortPool } from "./ports/port-pool.js";
 import { AgentSessionClient, backoffDelay } from "./session.js";
 
 /** An error that ends the agent with a message for the operator (and exit code 2). */
@@ -105,6 +106,8 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     drivers,
     logger,
     report: (report) => session?.send({ type: "alloc-status", report, seq: ++reportSeq }),
+    taskPath: config.taskPath,
+    ports: new PortPool(config.portRange),
   });
   // Edge autonomy: serve local operators, then resume from local state without the server.
   const localApi = await startLocalApi(localApiSocket(config.dataDir), manager, logger).catch(

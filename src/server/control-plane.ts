@@ -32,6 +32,7 @@ import type { ServerMetrics } from "./metrics.js";
 import { Mutex } from "./mutex.js";
 import { type MonitorHost, NodeMonitor } from "./node-monitor.js";
 import { checkPlan } from "./plan-check.js";
+import { sameEndpointFacts, withEndpointFacts } from "./services/endpoint-facts.js";
 import type { AgentSession } from "./session.js";
 import { ClusterState } from "./state.js";
 import { hashToken, newToken, sameHash } from "./tokens.js";
@@ -718,7 +719,9 @@ export class ControlPlane {
     }
     if (
       isTerminal(alloc.status) ||
-      (alloc.status === r.status && alloc.restarts === (r.restarts ?? alloc.restarts))
+      (alloc.status === r.status &&
+        alloc.restarts === (r.restarts ?? alloc.restarts) &&
+        sameEndpointFacts(alloc, r))
     )
       return;
     const reasons =
@@ -732,6 +735,7 @@ export class ControlPlane {
       reasons,
       updatedAt: this.now(),
     };
+    withEndpointFacts(next, r);
     this.state.putAlloc(next);
     this.markDirty(next);
     if (isTerminal(next.status)) {
