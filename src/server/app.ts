@@ -7,6 +7,7 @@ import { installErrorHandlers } from "./api/errors.js";
 import { jobRoutes } from "./api/jobs.js";
 import { nodeRoutes } from "./api/nodes.js";
 import { openApiDocument } from "./api/openapi.js";
+import { serviceRoutes } from "./api/services.js";
 import { topologyRoutes } from "./api/topology.js";
 import { installYamlParser } from "./api/yaml-body.js";
 import type { ServerConfig } from "./config.js";
@@ -70,6 +71,7 @@ export function buildApp(deps: AppDeps): { app: FastifyInstance; gateway: AgentG
   jobRoutes(app, deps.cp);
   allocationRoutes(app, deps.cp, deps.config.logTailBytes);
   topologyRoutes(app, deps.cp);
+  serviceRoutes(app, deps.cp);
   const gateway = new AgentGateway(deps.cp, deps.logger.child({ component: "gateway" }));
   gateway.attach(app.server);
   return { app, gateway };

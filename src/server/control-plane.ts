@@ -32,6 +32,7 @@ import type { ServerMetrics } from "./metrics.js";
 import { Mutex } from "./mutex.js";
 import { type MonitorHost, NodeMonitor } from "./node-monitor.js";
 import { checkPlan } from "./plan-check.js";
+import { ServiceDirectory } from "./services/directory.js";
 import { sameEndpointFacts, withEndpointFacts } from "./services/endpoint-facts.js";
 import type { AgentSession } from "./session.js";
 import { ClusterState } from "./state.js";
@@ -72,6 +73,8 @@ export class ControlPlane {
   private readonly sync = new NodeSync(newId());
   private readonly sessions = new Map<string, AgentSession>();
   readonly monitor: NodeMonitor;
+  /** Services formed by running allocations with ports; pushed to agents' load balancers. */
+  readonly services: ServiceDirectory;
   private readonly tokenCache = new Map<string, TokenRecord>();
   private readonly followUps = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private readonly dirtyAllocs = new Set<string>();
@@ -90,6 +93,14 @@ export class ControlPlane {
       heartbeatGraceMs: deps.config.heartbeatGraceMs,
       phiThreshold: deps.config.phiThreshold,
       witnessTimeoutMs: deps.config.witnessTimeoutMs,
+    });
+    this.services = new ServiceDirectory({
+      allocs: () => this.state.allocs.values(),
+      job: (id) => this.state.jobs.get(id),
+      node: (id) => this.state.nodes.get(id),
+      nodeByIdOrName: (key) => this.state.nodes.get(key) ?? this.state.nodeByName(key),
+      sessions: () => this.sessions.entries(),
+      rtt: (from, to) => rttTo(this.rttSources(), from, `node:${to.name}`),
     });
   }
 
@@ -146,6 +157,7 @@ export class ControlPlane {
   /** Loads state, re-enqueues what a crash may have left unfinished, starts worker and monitor. */
   async start(): Promise<void> {
     this.state = await ClusterState.load(this.deps.store);
+    this.state.onEndpointChange = () => this.services.markDirty();
     const links = await this.deps.store.getMeta(DECLARED_LINKS_KEY);
     const parsed = links ? declaredLinksSchema.safeParse(JSON.parse(links)) : undefined;
     this.declaredLinks = parsed?.success ? parsed.data : [];
@@ -167,6 +179,7 @@ export class ControlPlane {
   async close(): Promise<void> {
     this.stopped = true;
     this.monitor.stop();
+    this.services.close();
     if (this.drainTimer) clearInterval(this.drainTimer);
     if (this.gaugeTimer) clearTimeout(this.gaugeTimer);
     for (const f of this.followUps.values()) clearTimeout(f.timer);
@@ -417,13 +430,17 @@ export class ControlPlane {
 
   /** The scheduler's view: the state's live snapshot plus what is known of the network. */
   private snapshot(): Snapshot {
-    const sources: RttSources = {
+    const sources = this.rttSources();
+    return { ...this.state.snapshot(), rtt: (node, to) => rttTo(sources, node, to) };
+  }
+
+  private rttSources(): RttSources {
+    return {
       measured: this.rtts,
       declared: this.declaredGraph,
       nodeByName: (name) => this.state.nodeByName(name),
       nodes: () => this.state.nodes.values(),
     };
-    return { ...this.state.snapshot(), rtt: (node, to) => rttTo(sources, node, to) };
   }
 
   /** Replaces the declared links (sites to each other and to the cloud); stored in the store. */
@@ -649,6 +666,8 @@ export class ControlPlane {
       const peerChanged = updated.peerAddr !== node.peerAddr || node.status === "down";
       this.monitor.pushPeers(updated.site, peerChanged && updated.peerAddr ? undefined : nodeId);
       this.pushAllocs(nodeId);
+      const session = this.sessions.get(nodeId);
+      if (session) this.services.sendFull(nodeId, session);
       this.refreshGauges();
     });
   }
