@@ -85,13 +85,17 @@ describe("load-balancing policies", () => {
   });
 
   it("latency weighs requests in flight: a busy fast endpoint yields to an idle one", () => {
-    expect(cost(cand("x", { ewmaMs: 2, inflight: 20 }))).toBeGreaterThan(
+    expect(cost(cand("x", { ewmaMs: 2, inflight: 120 }))).toBeGreaterThan(
       cost(cand("y", { ewmaMs: 20 })),
     );
-    const list = [cand("busy", { ewmaMs: 2, inflight: 50 }), cand("idle", { ewmaMs: 10 })];
+    const list = [cand("busy", { ewmaMs: 2, inflight: 200 }), cand("idle", { ewmaMs: 10 })];
     const ctx = { random: seeded(3), next: counter() };
     const ids = Array.from({ length: 100 }, () => pickEndpoint("latency", list, ctx)?.id);
     expect(ids.filter((id) => id === "idle").length).toBe(100);
+    // A few requests in flight do not outweigh a tenfold faster answer.
+    expect(cost(cand("x", { ewmaMs: 2, inflight: 10 }))).toBeLessThan(
+      cost(cand("y", { ewmaMs: 20 })),
+    );
   });
 
   it("latency tries an endpoint with no figure yet by its RTT", () => {

@@ -20,13 +20,16 @@ export interface PickContext {
 }
 
 /**
- * Expected cost of sending one more request: the latency estimate times the requests already
- * waiting there (Linkerd's "peak EWMA" idea). Before the first answer the estimate is the
- * network RTT plus 1 ms, an optimistic guess that gets a new endpoint tried soon.
+ * Expected cost of sending one more request: the latency estimate grown by the requests already
+ * in flight there (after Linkerd's "peak EWMA"), by their square root rather than linearly: the
+ * network part of an endpoint's latency does not grow with concurrency, and a backend that does
+ * slow down under load shows it in its measured response times anyway. Before the first answer
+ * the estimate is the network RTT plus 1 ms, an optimistic guess that gets a new endpoint tried
+ * soon.
  */
 export function cost(c: Candidate): number {
   const latency = c.ewmaMs ?? (c.rttMs ?? 0) + 1;
-  return Math.max(latency, 0.05) * (1 + c.inflight);
+  return Math.max(latency, 0.05) * Math.sqrt(1 + c.inflight);
 }
 
 /** Index drawn with probability proportional to `weights[i]`, skipping `skip`. */
