@@ -8,9 +8,11 @@
  *   {"scenario":"latency-routing","policy",...} — three replicas, each behind a FaultProxy adding
  *       2, 20 and 80 ms to the round trip; p50/p99 client latency through the balancer per policy,
  *       the share of requests each replica got, and the p50 direct to the 2 ms replica;
- *   {"scenario":"ejection",...} — three echo replicas under load (--rate); one is SIGKILLed
- *       halfway: requests that failed at the client, and time from the kill to the last request
- *       the balancer sent to the dead replica (from its status page, polled every 10 ms).
+ *   {"scenario":"ejection","mode",...} — three echo replicas under load (at most 1,000/s); one
+ *       goes away halfway — `kill`: SIGKILL of its process; `close`: it stops accepting
+ *       connections but keeps running (registered until its check fails): requests that failed
+ *       at the client, requests the balancer still sent it and when it sent the last one, and
+ *       when the balancer dropped it from its table (status page polled every 5 ms).
  * Usage: npm run bench:network -- [--json] [--scenario proxy-overhead,latency-routing,ejection]
  *        [--duration 10] [--rate 2000] [--connections 50]
  * Latencies are computed from every response time autocannon measures (sub-millisecond), not its
@@ -299,8 +301,15 @@ interface LbEndpoint {
   lastSentAt: string | null;
 }
 
-async function ejection(b: Bench): Promise<void> {
-  const allocs = await b.service("eject", 3, echo({ restart: { attempts: 0, mode: "fail" } }));
+/**
+ * One of three replicas goes away under load: `kill` SIGKILLs its process (its agent sees the
+ * exit at once and the control plane pushes it out), `close` makes it stop accepting connections
+ * while it keeps running and stays registered until its check fails (passive ejection and the
+ * check at work).
+ */
+async function ejection(b: Bench, mode: "kill" | "close"): Promise<void> {
+  const job = `eject-${mode}`;
+  const allocs = await b.service(job, 3, echo({ restart: { attempts: 0, mode: "fail" } }));
   const victim = allocs[0] as Allocation;
   const port = victim.ports?.[0]?.port;
   const answer = (await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { pid: number };
@@ -309,41 +318,46 @@ async function ejection(b: Bench): Promise<void> {
       name: string;
       endpoints: LbEndpoint[];
     }>;
-    return list.find((s) => s.name === "eject-web")?.endpoints.find((e) => e.id === victim.id);
+    return list.find((s) => s.name === `${job}-web`)?.endpoints.find((e) => e.id === victim.id);
   };
-  let killedAt = 0;
+  let goneAt = 0;
   let lastSent = 0;
-  let requestsAtKill = 0;
-  let requestsAfter = 0;
+  let killedAt = 0;
+  let sentAfter = 0;
   const rate = Math.min(RATE, 1000);
   const r = await load(
-    `http://${b.lb}/eject-web/`,
+    `http://${b.lb}/${job}-web/`,
     { seconds: DURATION, rate, connections: 10 },
     async () => {
       await new Promise((res) => setTimeout(res, (DURATION * 1000) / 2));
-      requestsAtKill = (await status())?.requests ?? 0;
+      const before = (await status())?.requests ?? 0;
       killedAt = Date.now();
-      process.kill(answer.pid, "SIGKILL");
+      if (mode === "kill") process.kill(answer.pid, "SIGKILL");
+      else await fetch(`http://127.0.0.1:${port}/close?ms=600000`);
       while (Date.now() < killedAt + (DURATION * 1000) / 2 - 200) {
         const s = await status();
-        if (s) {
-          requestsAfter = s.requests - requestsAtKill;
+        if (!s) {
+          goneAt ||= Date.now();
+        } else {
+          sentAfter = s.requests - before;
           if (s.lastSentAt) lastSent = Math.max(lastSent, Date.parse(s.lastSentAt));
         }
-        await new Promise((res) => setTimeout(res, 10));
+        await new Promise((res) => setTimeout(res, 5));
       }
     },
   );
   emit({
     scenario: "ejection",
+    mode,
     rate,
     requests: r.requests,
     failed: r.failed,
-    sentToDeadAfterKill: requestsAfter,
-    noTrafficAfterMs: Math.max(0, lastSent - killedAt),
+    sentToDeadAfterKill: sentAfter,
+    lastSentAfterKillMs: lastSent > killedAt ? lastSent - killedAt : 0,
+    removedFromLbAfterMs: goneAt ? goneAt - killedAt : null,
     p99Ms: r.p99,
   });
-  await b.stopJob("eject");
+  await b.stopJob(job);
 }
 
 const bench = new Bench();
@@ -351,7 +365,10 @@ try {
   await bench.start();
   if (scenarios.includes("proxy-overhead")) await proxyOverhead(bench);
   if (scenarios.includes("latency-routing")) await latencyRouting(bench);
-  if (scenarios.includes("ejection")) await ejection(bench);
+  if (scenarios.includes("ejection")) {
+    await ejection(bench, "kill");
+    await ejection(bench, "close");
+  }
 } finally {
   await bench.close();
 }

@@ -1,5 +1,5 @@
 import type { LbPolicy, PushedEndpoint, ServerMessage } from "../../model/index.js";
-import type { Candidate } from "./pick.js";
+import { type Candidate, decayed } from "./pick.js";
 
 /** An endpoint with what this load balancer has seen of it. */
 export interface EndpointState extends Candidate {
@@ -16,6 +16,8 @@ export interface EndpointState extends Candidate {
   consecutiveFailures: number;
   /** When a request was last sent to it (ms since the epoch), 0 = never. */
   lastSentAt: number;
+  /** When `ewmaMs` was last updated (ms since the epoch). */
+  ewmaAt: number;
 }
 
 export interface ServiceEntry {
@@ -51,6 +53,7 @@ function fresh(e: PushedEndpoint): EndpointState {
     ejectedUntil: 0,
     consecutiveFailures: 0,
     lastSentAt: 0,
+    ewmaAt: 0,
   };
 }
 
@@ -109,7 +112,9 @@ export class EndpointTable {
   eligible(s: ServiceEntry, now: number, exclude: ReadonlySet<string>): EndpointState[] {
     const healthy = s.endpoints.filter((e) => e.healthy && !exclude.has(e.id));
     const ready = healthy.filter((e) => e.ejectedUntil <= now);
-    return ready.length > 0 ? ready : healthy;
+    const list = ready.length > 0 ? ready : healthy;
+    for (const e of list) e.ewmaAgeMs = now - e.ewmaAt;
+    return list;
   }
 
   /** A connection to it failed: no traffic for a while (longer each time in a row). */
@@ -123,10 +128,12 @@ export class EndpointTable {
     e.ejectedUntil = now + ms;
   }
 
-  /** It answered (response headers after `ms`). */
-  answered(e: EndpointState, ms: number): void {
+  /** It answered (response headers after `ms`) at `now`. */
+  answered(e: EndpointState, ms: number, now: number): void {
     e.consecutiveFailures = 0;
     e.ejectedUntil = 0;
-    e.ewmaMs = e.ewmaMs === undefined ? ms : e.ewmaMs + EWMA_ALPHA * (ms - e.ewmaMs);
+    const current = e.ewmaMs === undefined ? undefined : decayed(e.ewmaMs, now - e.ewmaAt);
+    e.ewmaMs = current === undefined ? ms : current + EWMA_ALPHA * (ms - current);
+    e.ewmaAt = now;
   }
 }

@@ -98,6 +98,16 @@ describe("load-balancing policies", () => {
     );
   });
 
+  it("latency tries a once-slow endpoint again as its figure fades", () => {
+    const fresh = [cand("fast", { ewmaMs: 2 }), cand("was-slow", { ewmaMs: 60, ewmaAgeMs: 0 })];
+    const ctx = { random: seeded(9), next: counter() };
+    const now = Array.from({ length: 200 }, () => pickEndpoint("latency", fresh, ctx)?.id);
+    expect(now).not.toContain("was-slow");
+    const aged = [cand("fast", { ewmaMs: 2 }), cand("was-slow", { ewmaMs: 60, ewmaAgeMs: 5000 })];
+    const later = Array.from({ length: 200 }, () => pickEndpoint("latency", aged, ctx)?.id);
+    expect(later).toContain("was-slow");
+  });
+
   it("latency tries an endpoint with no figure yet by its RTT", () => {
     const list = [cand("known", { ewmaMs: 30 }), cand("new", { rttMs: 0.2 })];
     const ctx = { random: seeded(5), next: counter() };

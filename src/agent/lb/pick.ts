@@ -7,6 +7,8 @@ export interface Candidate {
   inflight: number;
   /** Smoothed time to the response headers, measured here (ms); undefined before the first answer. */
   ewmaMs: number | undefined;
+  /** How long ago `ewmaMs` was last updated (ms); an old figure counts for less. */
+  ewmaAgeMs?: number;
   /** RTT from this node to the endpoint's node, from the control plane (measured, else declared). */
   rttMs: number | null;
 }
@@ -28,8 +30,21 @@ export interface PickContext {
  * soon.
  */
 export function cost(c: Candidate): number {
-  const latency = c.ewmaMs ?? (c.rttMs ?? 0) + 1;
+  const latency = c.ewmaMs === undefined ? (c.rttMs ?? 0) + 1 : decayed(c.ewmaMs, c.ewmaAgeMs ?? 0);
   return Math.max(latency, 0.05) * Math.sqrt(1 + c.inflight);
+}
+
+/** Time constant of the decay of a latency figure that is not refreshed (ms). */
+export const EWMA_DECAY_MS = 1000;
+
+/**
+ * A latency figure fades towards 0 while it is not refreshed (like Finagle's peak EWMA reading a
+ * zero sample at read time): the power of two choices never sends to the worse of a pair, so
+ * without this an endpoint that was slow once would never be tried again. An endpoint 10 times
+ * slower than the best gets one trial request about every 2.3 s.
+ */
+export function decayed(ewmaMs: number, ageMs: number): number {
+  return ewmaMs * Math.exp(-Math.max(0, ageMs) / EWMA_DECAY_MS);
 }
 
 /** Index drawn with probability proportional to `weights[i]`, skipping `skip`. */
@@ -49,8 +64,8 @@ function weightedIndex(weights: number[], random: () => number, skip = -1): numb
 
 /**
  * `latency`: power of two choices, the two drawn with probability proportional to 1/cost
- * (faster and less busy endpoints are drawn more often, slow ones still get a trickle that
- * keeps their figure fresh); the cheaper of the two wins.
+ * (faster and less busy endpoints are drawn more often); the cheaper of the two wins. Slow
+ * endpoints are tried again as their figure fades (`decayed`).
  */
 function pickLatency<T extends Candidate>(list: T[], ctx: PickContext): T | undefined {
   if (list.length <= 1) return list[0];
