@@ -8,7 +8,8 @@
  *   {"scenario":"latency-routing","policy",...} — three replicas, each behind a FaultProxy adding
  *       2, 20 and 80 ms to the round trip; p50/p99 client latency through the balancer per policy,
  *       the share of requests each replica got, and the p50 direct to the 2 ms replica;
- *   {"scenario":"ejection","mode",...} — three echo replicas under load (at most 1,000/s); one
+ *   {"scenario":"ejection","mode",...} — three echo replicas (round_robin, an http check every
+ *       500 ms) under load (at most 1,000/s); one
  *       goes away halfway — `kill`: SIGKILL of its process; `close`: it stops accepting
  *       connections but keeps running (registered until its check fails): requests that failed
  *       at the client, requests the balancer still sent it and when it sent the last one, and
@@ -309,7 +310,12 @@ interface LbEndpoint {
  */
 async function ejection(b: Bench, mode: "kill" | "close"): Promise<void> {
   const job = `eject-${mode}`;
-  const allocs = await b.service(job, 3, echo({ restart: { attempts: 0, mode: "fail" } }));
+  // round_robin: the victim surely gets its third of the traffic until it is taken out.
+  const allocs = await b.service(
+    job,
+    3,
+    echo({ restart: { attempts: 0, mode: "fail" }, lb: { policy: "round_robin" } }),
+  );
   const victim = allocs[0] as Allocation;
   const port = victim.ports?.[0]?.port;
   const answer = (await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { pid: number };
