@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiError } from "../src/client/index.js";
@@ -5,6 +6,7 @@ import type { Allocation } from "../src/model/index.js";
 import {
   type Proc,
   startAgent,
+  startBrink,
   startServer,
   stop,
   type TestServer,
@@ -145,6 +147,16 @@ describe("services and the agents' load balancers", () => {
       expect(near.endpoints[0]?.node).toBe(node);
       expect(near.endpoints[0]?.rttMs).toBe(0);
     }
+    // The CLI shows the same, nearest first.
+    const token = readFileSync(join(dir, "server", "admin.token"), "utf8").trim();
+    const cli = startBrink(["service", "show", "shop-web", "--near", "edge-2"], {
+      BRINK_ADDR: server.url,
+      BRINK_TOKEN: token,
+    });
+    expect(await cli.exited).toBe(0);
+    expect(cli.lines[0]).toBe("shop-web  policy latency");
+    expect(cli.lines[2]).toMatch(/^edge-2\s+127\.0\.0\.1:\d+\s+healthy\s+0\s/);
+
     // Through the load balancer: the rest of the path and the query reach the task.
     await lbKnows("shop-web", 2);
     const { status, echo } = await viaLb("/shop-web/orders/7?full=1");

@@ -7,6 +7,7 @@ import { jobCommands } from "./commands/job.js";
 import { nodeCommands } from "./commands/node.js";
 import { openapiCommand } from "./commands/openapi.js";
 import { serverCommand } from "./commands/server.js";
+import { serviceCommands } from "./commands/service.js";
 import type { CliContext } from "./commands/shared.js";
 import { topologyCommands } from "./commands/topology.js";
 import { workflowCommands } from "./commands/workflow.js";
@@ -39,6 +40,7 @@ Exit codes: 0 ok; 1 the request failed (refused, unreachable, or unplaceable in 
   jobCommands(program, ctx);
   allocCommands(program, ctx);
   topologyCommands(program, ctx);
+  serviceCommands(program, ctx);
   openapiCommand(program, ctx);
   workflowCommands(program, ctx);
   return program;
