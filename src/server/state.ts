@@ -64,7 +64,10 @@ export class ClusterState {
     const old = this.nodes.get(node.id);
     if (old && old.site !== node.site) removeFromIndex(this.nodesBySite, old.site, old.id);
     addToIndex(this.nodesBySite, node.site, node.id);
-    if (old && (old.peerAddr !== node.peerAddr || old.status !== node.status))
+    if (
+      old &&
+      (old.peerAddr !== node.peerAddr || old.status !== node.status || old.site !== node.site)
+    )
       this.onEndpointChange?.();
     this.nodes.set(node.id, node);
     this.nodesByName.set(node.name, node.id);

@@ -34,11 +34,14 @@ function round(ms: number): number {
 export class ServiceDirectory {
   private last = new Map<string, string>();
   private timer: NodeJS.Timeout | null = null;
+  /** The services as of the last change (rebuilt only after something changed). */
+  private cache: Map<string, ServiceState> | null = null;
 
   constructor(private readonly host: DirectoryHost) {}
 
   /** Something that may change a service happened: push changes shortly. */
   markDirty(): void {
+    this.cache = null;
     this.timer ??= setTimeout(() => {
       this.timer = null;
       this.pushChanges();
@@ -51,15 +54,20 @@ export class ServiceDirectory {
     this.timer = null;
   }
 
+  private build(): Map<string, ServiceState> {
+    this.cache ??= buildServices(this.host);
+    return this.cache;
+  }
+
   /** Every service, endpoints nearest to `near` first. */
   list(near?: string): ServiceView[] {
     const from = this.nearNode(near);
-    return [...buildServices(this.host).values()].map((s) => this.view(s, from));
+    return [...this.build().values()].map((s) => this.view(s, from));
   }
 
   get(name: string, near?: string): ServiceView {
     const from = this.nearNode(near);
-    const s = buildServices(this.host).get(name);
+    const s = this.build().get(name);
     if (!s) {
       throw new BrinkError(
         "SERVICE_NOT_FOUND",
@@ -73,12 +81,12 @@ export class ServiceDirectory {
   sendFull(nodeId: string, session: { send(msg: ServerMessage): void }): void {
     const node = this.host.node(nodeId);
     if (!node) return;
-    const services = [...buildServices(this.host).values()].map((s) => this.pushed(s, node));
+    const services = [...this.build().values()].map((s) => this.pushed(s, node));
     session.send({ type: "services", full: true, services, removed: [] });
   }
 
   private pushChanges(): void {
-    const now = buildServices(this.host);
+    const now = this.build();
     const changed: ServiceState[] = [];
     const next = new Map<string, string>();
     for (const [name, s] of now) {
