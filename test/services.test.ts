@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { get as httpGet } from "node:http";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiError } from "../src/client/index.js";
@@ -23,6 +25,16 @@ interface Echo {
   index: number;
   path: string;
   body: string;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const addr = s.address();
+      s.close(() => resolve(typeof addr === "object" && addr ? addr.port : 0));
+    });
+  });
 }
 
 /** The address an agent's load balancer listens on, from its log. */
@@ -303,6 +315,39 @@ describe("services and the agents' load balancers", () => {
       return echo.alloc === down.id || undefined;
     });
     await stopJob("retry");
+  });
+
+  it("forwards plain TCP from a per-service local port, retrying a refused connection elsewhere", async () => {
+    const tcpPort = await freePort();
+    await server.admin.submitJob({
+      name: "tcp",
+      tasks: [echoTask({ count: 2, lb: { policy: "round_robin", tcpPort } })],
+    });
+    const allocs = await running("tcp", 2);
+    await lbKnows("tcp-web", 2);
+    // Each request on a fresh connection: round robin per connection.
+    const once = () =>
+      new Promise<Echo>((resolve, reject) => {
+        const req = httpGet(
+          { host: "127.0.0.1", port: tcpPort, path: "/x", agent: false },
+          (res) => {
+            let body = "";
+            res.on("data", (c) => {
+              body += c;
+            });
+            res.on("end", () => resolve(JSON.parse(body) as Echo));
+          },
+        );
+        req.on("error", reject);
+      });
+    await waitFor("the TCP port to forward", () => once());
+    const seen = new Set<string>();
+    for (let i = 0; i < 4; i++) seen.add((await once()).alloc);
+    expect([...seen].sort()).toEqual(allocs.map((a) => a.id).sort());
+    const down = allocs[0] as Allocation;
+    await fetch(`http://127.0.0.1:${down.ports?.[0]?.port}/close?ms=600000`);
+    for (let i = 0; i < 4; i++) expect((await once()).alloc).not.toBe(down.id);
+    await stopJob("tcp");
   });
 
   it("keeps its services across a server restart (ports are stored with the allocations)", async () => {

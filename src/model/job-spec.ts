@@ -203,6 +203,11 @@ export const lbSchema = z
       .regex(/^[a-zA-Z0-9!#$%&'*+.^_`|~-]+$/, "hashHeader must be an HTTP header name")
       .transform((h) => h.toLowerCase())
       .optional(),
+    /**
+     * Also forward plain TCP: every agent listens on this port (on its --lb-listen host) and
+     * hands each connection to an endpoint (for non-HTTP services).
+     */
+    tcpPort: z.int("tcpPort must be a whole number").min(1).max(65535).optional(),
   })
   .superRefine((lb, ctx) => {
     if (lb.policy === "consistent_hash" && lb.hashHeader === undefined)

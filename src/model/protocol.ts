@@ -84,6 +84,8 @@ export interface PushedService {
   name: string;
   policy: LbPolicy;
   hashHeader?: string;
+  /** Agents also forward plain TCP from this local port. */
+  tcpPort?: number;
   endpoints: PushedEndpoint[];
 }
 

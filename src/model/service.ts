@@ -59,6 +59,8 @@ export interface ServiceView {
   policy: LbPolicy;
   /** `consistent_hash`: the request header whose value picks the endpoint. */
   hashHeader?: string;
+  /** Agents also forward plain TCP connections from this local port. */
+  tcpPort?: number;
   endpoints: ServiceEndpoint[];
 }
 

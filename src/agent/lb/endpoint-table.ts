@@ -24,6 +24,7 @@ export interface ServiceEntry {
   name: string;
   policy: LbPolicy;
   hashHeader?: string;
+  tcpPort?: number;
   /** Sorted by id, so round robin and tie-breaks are stable. */
   endpoints: EndpointState[];
   counter: number;
@@ -93,6 +94,7 @@ export class EndpointTable {
         counter: keep.get(s.name)?.counter ?? 0,
       };
       if (s.hashHeader) entry.hashHeader = s.hashHeader;
+      if (s.tcpPort) entry.tcpPort = s.tcpPort;
       this.services.set(s.name, entry);
     }
   }
@@ -126,6 +128,12 @@ export class EndpointTable {
       this.ejection.baseMs * 2 ** Math.min(e.consecutiveFailures - 1, 20),
     );
     e.ejectedUntil = now + ms;
+  }
+
+  /** A connection to it was made (TCP forwarding): whatever ejection said is over. */
+  connected(e: EndpointState): void {
+    e.consecutiveFailures = 0;
+    e.ejectedUntil = 0;
   }
 
   /** It answered (response headers after `ms`) at `now`. */

@@ -17,6 +17,7 @@ import {
   type ServiceEntry,
 } from "./endpoint-table.js";
 import { decayed, pickEndpoint } from "./pick.js";
+import { TcpForwarder } from "./tcp-forwarder.js";
 
 /** Request bodies up to this size are buffered so a failed attempt can be retried elsewhere. */
 export const RETRY_BODY_LIMIT = 1 << 20;
@@ -112,8 +113,11 @@ export class LoadBalancer {
   });
   private readonly random: () => number;
   private readonly sockets = new Set<Socket>();
+  private readonly logger: Logger;
+  private tcp: TcpForwarder | null = null;
 
   constructor(opts: LoadBalancerOptions) {
+    this.logger = opts.logger;
     this.table = new EndpointTable(opts.ejection);
     this.random = opts.random ?? Math.random;
     this.server = createServer((req, res) => this.handle(req, res));
@@ -130,6 +134,7 @@ export class LoadBalancer {
       this.server.listen(port, host, () => {
         this.server.off("error", reject);
         const addr = this.server.address();
+        this.tcp = new TcpForwarder(this.table, host, this.logger, this.random);
         resolve({ host, port: typeof addr === "object" && addr ? addr.port : port });
       });
     });
@@ -139,10 +144,12 @@ export class LoadBalancer {
   onMessage(msg: ServerMessage): boolean {
     if (msg.type !== "services") return false;
     this.table.apply(msg);
+    this.tcp?.sync();
     return true;
   }
 
   close(): Promise<void> {
+    this.tcp?.close();
     this.agent.destroy();
     for (const s of this.sockets) s.destroy();
     return new Promise((resolve) => this.server.close(() => resolve()));
@@ -324,10 +331,12 @@ export class LoadBalancer {
 
   private status(res: ServerResponse): void {
     const now = Date.now();
+    const tcpPorts = this.tcp?.ports() ?? {};
     const services = this.table.list().map((s) => ({
       name: s.name,
       policy: s.policy,
       ...(s.hashHeader ? { hashHeader: s.hashHeader } : {}),
+      ...(tcpPorts[s.name] ? { tcpPort: tcpPorts[s.name] } : {}),
       endpoints: s.endpoints.map((e) => ({
         id: e.id,
         node: e.node,

@@ -120,6 +120,7 @@ export class ServiceDirectory {
       })),
     };
     if (s.hashHeader) out.hashHeader = s.hashHeader;
+    if (s.tcpPort) out.tcpPort = s.tcpPort;
     return out;
   }
 
@@ -136,6 +137,7 @@ export class ServiceDirectory {
       .sort(compareEndpoints);
     const out: ServiceView = { name: s.name, policy: s.policy, endpoints };
     if (s.hashHeader) out.hashHeader = s.hashHeader;
+    if (s.tcpPort) out.tcpPort = s.tcpPort;
     return out;
   }
 

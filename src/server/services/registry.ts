@@ -16,6 +16,7 @@ export interface ServiceState {
   name: string;
   policy: LbPolicy;
   hashHeader?: string;
+  tcpPort?: number;
   endpoints: BaseEndpoint[];
 }
 
@@ -81,6 +82,7 @@ export function buildServices(src: RegistrySources): Map<string, ServiceState> {
         policy: lb?.policy ?? "latency",
         endpoints: s?.endpoints ?? [],
         ...(lb?.hashHeader ? { hashHeader: lb.hashHeader } : {}),
+        ...(lb?.tcpPort ? { tcpPort: lb.tcpPort } : {}),
       };
       s = next;
       out.set(name, next);
