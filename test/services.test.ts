@@ -297,6 +297,12 @@ describe("services and the agents' load balancers", () => {
     const down = allocs[0] as Allocation;
     // It stops listening for 3 s but stays registered (no check): only the load balancer notices.
     await fetch(`http://127.0.0.1:${down.ports?.[0]?.port}/close?ms=3000`);
+    await waitFor("the replica to refuse connections", () =>
+      fetch(`http://127.0.0.1:${down.ports?.[0]?.port}/`).then(
+        () => undefined,
+        () => true,
+      ),
+    );
     for (let i = 0; i < 6; i++) {
       const { status, echo } = await viaLb("/retry-web/");
       expect(status).toBe(200);
@@ -315,6 +321,31 @@ describe("services and the agents' load balancers", () => {
       return echo.alloc === down.id || undefined;
     });
     await stopJob("retry");
+  });
+
+  it("takes a replica out as soon as its process exits, and back once it is restarted", async () => {
+    await server.admin.submitJob({
+      name: "crashy",
+      tasks: [echoTask({ count: 2, restart: { attempts: 3, delay: "3s" } })],
+    });
+    const allocs = await running("crashy", 2);
+    await lbKnows("crashy-web", 2);
+    const victim = allocs[0] as Allocation;
+    await fetch(`http://127.0.0.1:${victim.ports?.[0]?.port}/exit`);
+    // No check: the agent says it is down when its process exits, before the restart.
+    await waitFor("the exited replica out of the service", async () => {
+      const s = await server.admin.getService("crashy-web");
+      return s.endpoints.find((e) => e.allocId === victim.id)?.health === "unhealthy" || undefined;
+    });
+    await lbKnows("crashy-web", 1);
+    await waitFor("the replica restarted and back", async () => {
+      const a = await server.admin.getAllocation(victim.id);
+      const s = await server.admin.getService("crashy-web");
+      const e = s.endpoints.find((x) => x.allocId === victim.id);
+      return (a.restarts === 1 && e?.health === "healthy") || undefined;
+    });
+    await lbKnows("crashy-web", 2);
+    await stopJob("crashy");
   });
 
   it("forwards plain TCP from a per-service local port, retrying a refused connection elsewhere", async () => {
@@ -346,6 +377,13 @@ describe("services and the agents' load balancers", () => {
     expect([...seen].sort()).toEqual(allocs.map((a) => a.id).sort());
     const down = allocs[0] as Allocation;
     await fetch(`http://127.0.0.1:${down.ports?.[0]?.port}/close?ms=600000`);
+    // Its listener closes just after it answered: wait until it refuses connections.
+    await waitFor("the replica to refuse connections", () =>
+      fetch(`http://127.0.0.1:${down.ports?.[0]?.port}/`).then(
+        () => undefined,
+        () => true,
+      ),
+    );
     for (let i = 0; i < 4; i++) expect((await once()).alloc).not.toBe(down.id);
     await stopJob("tcp");
   });

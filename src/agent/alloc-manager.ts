@@ -383,6 +383,7 @@ export class AllocManager {
       restart: spec.restart ?? defaultRestart(alloc.jobType),
       restarts,
       onStatus: (u) => this.update(entry, u),
+      onExit: () => this.down(entry),
       onStarted: (handle, n) => {
         const startedAt = handle === adopted?.handle ? adopted.task.startedAt : this.now();
         this.saveTask(alloc.id, driver.name, handle, startedAt, n);
@@ -435,10 +436,27 @@ export class AllocManager {
     this.opts.report(report);
   }
 
+  /**
+   * A service's task exited (it may be restarted): it is `unhealthy` at once, so the endpoint
+   * leaves its service now rather than when a check or a connection fails.
+   */
+  private down(entry: Entry): void {
+    if (entry.ports.length === 0 || entry.last.status !== "running") return;
+    entry.checker?.stop();
+    entry.checker = null;
+    entry.health = "unhealthy";
+    entry.last = { ...entry.last, health: "unhealthy" };
+    this.opts.report(entry.last);
+  }
+
   /** Runs the task's check while it runs; its verdict goes out with the status reports. */
   private watchHealth(entry: Entry, status: AllocReport["status"]): void {
     const check = entry.alloc.taskSpec.check;
-    if (!check) return;
+    if (!check) {
+      // Without a check a running task counts as healthy (`down` may have said otherwise).
+      delete entry.health;
+      return;
+    }
     if (status !== "running") {
       entry.checker?.stop();
       entry.checker = null;

@@ -15,6 +15,8 @@ const CONNECT_TIMEOUT_MS = 1000;
  */
 export class TcpForwarder {
   private readonly listeners = new Map<number, { service: string; server: Server }>();
+  /** Open connections (both sides), ended when the forwarder closes. */
+  private readonly sockets = new Set<Socket>();
 
   constructor(
     private readonly table: EndpointTable,
@@ -40,6 +42,13 @@ export class TcpForwarder {
   close(): void {
     for (const l of this.listeners.values()) l.server.close();
     this.listeners.clear();
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+  }
+
+  private track(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.once("close", () => this.sockets.delete(socket));
   }
 
   /** The local ports open now, by service. */
@@ -65,6 +74,7 @@ export class TcpForwarder {
   private accept(service: string, client: Socket): void {
     const tried = new Set<string>();
     let upstream: Socket | null = null;
+    this.track(client);
     client.on("error", () => upstream?.destroy());
     client.on("close", () => upstream?.destroy());
     const attempt = (): void => {
@@ -93,6 +103,7 @@ export class TcpForwarder {
       };
       const up = connect({ host: ep.address, port: ep.port });
       upstream = up;
+      this.track(up);
       const timer = setTimeout(
         () => up.destroy(new Error(`no connection within ${CONNECT_TIMEOUT_MS}ms`)),
         CONNECT_TIMEOUT_MS,

@@ -34,9 +34,9 @@ export function nodeAddress(node: Node): string {
   return m?.[1] ?? addr;
 }
 
+/** The agent's verdict; without one: `healthy` for a task with no check, else `unknown`. */
 function healthOf(a: Allocation): Health {
-  if (!a.taskSpec.check) return "healthy";
-  return a.health ?? "unknown";
+  return a.health ?? (a.taskSpec.check ? "unknown" : "healthy");
 }
 
 /** An allocation's endpoint when it is one: placed, wanted, running, with its ports assigned. */
