@@ -64,8 +64,15 @@ export class FaultProxy {
     this.pairs.add(pair);
     const drop = () => {
       this.pairs.delete(pair);
-      client.destroy();
-      upstream.destroy();
+      // A close travels like data: in delay mode it waits for the chunks still under way.
+      const mode = this.mode;
+      const wait = mode.kind === "delay" ? mode.ms + mode.jitterMs + 1 : 0;
+      const destroy = () => {
+        client.destroy();
+        upstream.destroy();
+      };
+      if (wait > 0) setTimeout(destroy, wait);
+      else destroy();
     };
     client.on("error", drop).on("close", drop);
     upstream.on("error", drop).on("close", drop);

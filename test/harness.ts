@@ -102,6 +102,8 @@ export function startAgent(
     name,
     "--data-dir",
     join(dataDir, name),
+    // Many agents share one machine in tests: each load balancer takes any free port.
+    ...(extra.includes("--lb-listen") ? [] : ["--lb-listen", "127.0.0.1:0"]),
     ...extra,
   ]);
 }

@@ -9,10 +9,12 @@ import { DesiredState } from "./desired-state.js";
 import { createDriverRegistry } from "./drivers/registry.js";
 import { fingerprint } from "./fingerprint/index.js";
 import { joinRequest } from "./join-request.js";
+import { startLoadBalancer } from "./lb/load-balancer.js";
 import { SocketInUseError, startLocalApi } from "./local-api/server.js";
 import { localApiSocket } from "./local-api/socket-path.js";
 import { LocalState } from "./local-state.js";
 import { startPeering } from "./peer/index.js";
+import { PortPool } from "./ports/port-pool.js";
 import { AgentSessionClient, backoffDelay } from "./session.js";
 
 /** An error that ends the agent with a message for the operator (and exit code 2). */
@@ -106,6 +108,8 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     drivers,
     logger,
     report: (report) => session?.send({ type: "alloc-status", report, seq: ++reportSeq }),
+    taskPath: config.taskPath,
+    ports: new PortPool(config.portRange),
   });
   // Edge autonomy: serve local operators, then resume from local state without the server.
   const localApi = await startLocalApi(localApiSocket(config.dataDir), manager, logger).catch(
@@ -117,6 +121,18 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
   const desired = new DesiredState(restored, await local.loadSync());
   await manager.restore(restored);
   const peering = await startPeering(config.peerListen, () => cred.nodeId, logger);
+  const { lb } = await startLoadBalancer(config.lbListen, { logger }).catch((err: unknown) => {
+    peering.close();
+    void localApi.close();
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === "EADDRINUSE" || e.code === "EADDRNOTAVAIL" || e.code === "EACCES") {
+      const at = `${config.lbListen.host}:${config.lbListen.port}`;
+      throw new AgentFatalError(
+        `the load balancer cannot listen on ${at} (${e.code}); pick another address with --lb-listen HOST:PORT (port 0 = any free port)`,
+      );
+    }
+    throw err;
+  });
   const hello = async (): Promise<AgentMessage> => ({
     type: "hello",
     fingerprint: await fingerprint({ dataDir: config.dataDir, drivers }),
@@ -126,6 +142,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
   });
   const onMessage = (msg: ServerMessage) => {
     if (peering.onMessage(msg, (m) => session?.send(m))) return;
+    if (lb.onMessage(msg)) return;
     if (msg.type === "allocs") {
       const outcome = desired.apply(msg);
       if (outcome === "resync") {
@@ -188,6 +205,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     async close(opts = {}) {
       session?.close();
       peering.close();
+      await lb.close();
       await localApi.close();
       await (opts.stopTasks ? manager.stopAll() : manager.release());
     },

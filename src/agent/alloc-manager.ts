@@ -1,11 +1,20 @@
 import { open } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
-import type { AgentAlloc, AllocReport } from "../model/index.js";
+import {
+  type AgentAlloc,
+  type AllocPort,
+  type AllocReport,
+  type Health,
+  portEnvName,
+} from "../model/index.js";
 import { defaultRestart } from "../model/restart-defaults.js";
 import type { Driver, TaskHandle } from "./drivers/driver.js";
+import { DEFAULT_TASK_PATH, taskEnvironment } from "./drivers/exec/environment.js";
 import { findDriver } from "./drivers/registry.js";
+import { HealthChecker } from "./health/health-checker.js";
 import { isSafeAllocId, LocalState, type StoredTask } from "./local-state.js";
+import { PortPool } from "./ports/port-pool.js";
 import { TaskRunner, type TaskStatusUpdate } from "./task-runner.js";
 
 /** Reason reported for an allocation stopped with `brink agent stop`. */
@@ -19,6 +28,11 @@ interface Entry {
   since: number;
   /** Stopped by an operator on this node: not restarted while the server still lists it as run. */
   localStop: boolean;
+  /** Host ports assigned to it (tasks with `ports`). */
+  ports: AllocPort[];
+  /** Its check's verdict while it runs (tasks with a `check`). */
+  health?: Health;
+  checker: HealthChecker | null;
 }
 
 /** A task found running after an agent restart, to continue instead of starting anew. */
@@ -59,6 +73,10 @@ export interface AllocManagerOptions {
   logger: Logger;
   /** Called with every status change (the session forwards it when connected). */
   report(report: AllocReport): void;
+  /** PATH for `exec` health checks (the one tasks get). */
+  taskPath?: string | undefined;
+  /** Host ports for tasks with `ports` (default: 20000-32000). */
+  ports?: PortPool;
   now?: () => number;
 }
 
@@ -93,6 +111,7 @@ export class AllocManager {
   private readonly entries = new Map<string, Entry>();
   private readonly state: LocalState;
   private readonly now: () => number;
+  private readonly ports: PortPool;
   private readonly writes = new Set<Promise<void>>();
   /** Set by `stopAll`: tasks stopped because the agent exits must run again at its next start. */
   private shuttingDown = false;
@@ -100,6 +119,7 @@ export class AllocManager {
   constructor(private readonly opts: AllocManagerOptions) {
     this.state = new LocalState(opts.dataDir);
     this.now = opts.now ?? Date.now;
+    this.ports = opts.ports ?? new PortPool();
   }
 
   allocDir(allocId: string): string {
@@ -160,27 +180,36 @@ export class AllocManager {
     const result = await this.state.loadResult(alloc.id);
     if (result) {
       const { report, at, localStop } = result;
-      this.entries.set(alloc.id, { alloc, runner: null, last: report, since: at, localStop });
+      this.entries.set(alloc.id, {
+        alloc,
+        runner: null,
+        last: report,
+        since: at,
+        localStop,
+        ports: [],
+        checker: null,
+      });
       return;
     }
     const task = await this.state.loadTask(alloc.id);
+    const ports = await this.state.loadPorts(alloc.id);
     const handle = task ? await this.adoptTask(alloc, task) : undefined;
     const log = { allocId: alloc.id, job: alloc.jobName, task: alloc.task };
     if (alloc.desiredStatus !== "run") {
       // Told to stop, but the last agent process exited before the task did: finish the stop.
       if (!handle || !task) return;
       this.opts.logger.info({ ...log, pid: handle.pid }, "stopping a task left running");
-      this.startAlloc(alloc, { handle, task });
+      this.startAlloc(alloc, { handle, task }, 0, ports);
       const entry = this.entries.get(alloc.id);
       if (entry) this.stopEntry(entry);
       return;
     }
     if (handle && task) {
       this.opts.logger.info({ ...log, pid: handle.pid }, "re-adopted a running task");
-      this.startAlloc(alloc, { handle, task });
+      this.startAlloc(alloc, { handle, task }, 0, ports);
     } else {
       this.opts.logger.info(log, "task not running; starting it again from local state");
-      this.startAlloc(alloc, undefined, task ? task.restarts + 1 : 0);
+      this.startAlloc(alloc, undefined, task ? task.restarts + 1 : 0, ports);
     }
   }
 
@@ -264,13 +293,25 @@ export class AllocManager {
     }
   }
 
-  private startAlloc(alloc: AgentAlloc, adopted?: Adopted, restarts = 0): void {
+  /**
+   * Starts (or adopts) an allocation's task. A task with `ports` gets its host ports first:
+   * an adopted task keeps the ones it had; a new one gets free ones (`previous`, from before an
+   * agent restart, when still free).
+   */
+  private startAlloc(
+    alloc: AgentAlloc,
+    adopted?: Adopted,
+    restarts = 0,
+    previous: AllocPort[] = [],
+  ): void {
     const entry: Entry = {
       alloc,
       runner: null,
       last: { allocId: alloc.id, status: "pending", restarts },
       since: this.now(),
       localStop: false,
+      ports: adopted ? previous : [],
+      checker: null,
     };
     this.entries.set(alloc.id, entry);
     const driver = findDriver(this.opts.drivers, alloc.taskSpec.driver);
@@ -282,6 +323,33 @@ export class AllocManager {
       });
       return;
     }
+    const wanted = alloc.taskSpec.ports ?? [];
+    if (adopted || wanted.length === 0) {
+      this.ports.reserve(entry.ports);
+      this.launch(entry, driver, adopted, restarts);
+      return;
+    }
+    this.ports.assign(wanted, previous).then(
+      (ports) => {
+        // Stopped (or replaced) while the ports were being found: give them back.
+        if (this.entries.get(alloc.id) !== entry || entry.last.status !== "pending") {
+          this.ports.release(ports);
+          return;
+        }
+        entry.ports = ports;
+        this.track(this.state.savePorts(alloc.id, ports));
+        this.guarded(alloc, () => this.launch(entry, driver, undefined, restarts));
+      },
+      (err: unknown) => {
+        if (this.entries.get(alloc.id) !== entry || this.isFinished(entry)) return;
+        const reason = `cannot assign ports: ${err instanceof Error ? err.message : String(err)}`;
+        this.update(entry, { status: "failed", reason, restarts });
+      },
+    );
+  }
+
+  private launch(entry: Entry, driver: Driver, adopted: Adopted | undefined, restarts: number) {
+    const { alloc } = entry;
     const runner = this.makeRunner(entry, driver, adopted, adopted?.task.restarts ?? restarts);
     entry.runner = runner;
     if (adopted) {
@@ -309,12 +377,13 @@ export class AllocManager {
       dir: this.allocDir(alloc.id),
       driver,
       config: spec.config,
-      env: this.taskEnv(alloc),
+      env: this.taskEnv(alloc, entry.ports),
       memoryMiB: alloc.resources.memory,
       killTimeoutMs: spec.killTimeout,
       restart: spec.restart ?? defaultRestart(alloc.jobType),
       restarts,
       onStatus: (u) => this.update(entry, u),
+      onExit: () => this.down(entry),
       onStarted: (handle, n) => {
         const startedAt = handle === adopted?.handle ? adopted.task.startedAt : this.now();
         this.saveTask(alloc.id, driver.name, handle, startedAt, n);
@@ -334,9 +403,11 @@ export class AllocManager {
     this.track(this.state.saveTask(allocId, { ...handle.record, driver, startedAt, restarts }));
   }
 
-  private taskEnv(alloc: AgentAlloc): Record<string, string> {
+  private taskEnv(alloc: AgentAlloc, ports: readonly AllocPort[]): Record<string, string> {
+    const portEnv = Object.fromEntries(ports.map((p) => [portEnvName(p.name), String(p.port)]));
     return {
       ...alloc.taskSpec.env,
+      ...portEnv,
       BRINK_JOB_ID: alloc.jobId,
       BRINK_JOB_NAME: alloc.jobName,
       BRINK_TASK_NAME: alloc.task,
@@ -351,6 +422,10 @@ export class AllocManager {
     if (u.signal !== undefined) report.signal = u.signal;
     const reason = u.status === "stopped" && entry.localStop ? LOCAL_STOP_REASON : u.reason;
     if (reason !== undefined) report.reason = reason;
+    if (entry.ports.length > 0) report.ports = entry.ports;
+    this.watchHealth(entry, u.status);
+    if (entry.health !== undefined) report.health = entry.health;
+    if (TERMINAL.has(u.status)) this.ports.release(entry.ports);
     entry.last = report;
     entry.since = this.now();
     if (u.status !== "running") entry.runner = u.status === "stopped" ? null : entry.runner;
@@ -359,6 +434,64 @@ export class AllocManager {
       this.track(this.state.saveResult(entry.alloc.id, result));
     }
     this.opts.report(report);
+  }
+
+  /**
+   * A service's task exited (it may be restarted): it is `unhealthy` at once, so the endpoint
+   * leaves its service now rather than when a check or a connection fails.
+   */
+  private down(entry: Entry): void {
+    if (entry.ports.length === 0 || entry.last.status !== "running") return;
+    entry.checker?.stop();
+    entry.checker = null;
+    entry.health = "unhealthy";
+    entry.last = { ...entry.last, health: "unhealthy" };
+    this.opts.report(entry.last);
+  }
+
+  /** Runs the task's check while it runs; its verdict goes out with the status reports. */
+  private watchHealth(entry: Entry, status: AllocReport["status"]): void {
+    const check = entry.alloc.taskSpec.check;
+    if (!check) {
+      // Without a check a running task counts as healthy (`down` may have said otherwise).
+      delete entry.health;
+      return;
+    }
+    if (status !== "running") {
+      entry.checker?.stop();
+      entry.checker = null;
+      delete entry.health;
+      return;
+    }
+    if (entry.checker) return;
+    const name = check.port ?? entry.alloc.taskSpec.ports?.[0]?.name;
+    const checker = new HealthChecker({
+      target: {
+        check,
+        port: entry.ports.find((p) => p.name === name)?.port,
+        dir: this.allocDir(entry.alloc.id),
+        env: taskEnvironment({
+          allocId: entry.alloc.id,
+          dir: this.allocDir(entry.alloc.id),
+          path: this.opts.taskPath ?? DEFAULT_TASK_PATH,
+          env: this.taskEnv(entry.alloc, entry.ports),
+        }),
+      },
+      onChange: (health, detail) => {
+        if (entry.checker !== checker) return;
+        entry.health = health;
+        this.opts.logger.info(
+          { allocId: entry.alloc.id, health, ...(detail ? { detail } : {}) },
+          "health changed",
+        );
+        const report: AllocReport = { ...entry.last, health };
+        entry.last = report;
+        this.opts.report(report);
+      },
+    });
+    entry.checker = checker;
+    entry.health = "unknown";
+    checker.start();
   }
 
   private view(e: Entry): LocalAllocView {
@@ -422,7 +555,10 @@ export class AllocManager {
 
   /** Lets go of every task without stopping it (agent shutdown: tasks outlive the agent). */
   async release(): Promise<void> {
-    for (const e of this.entries.values()) e.runner?.release();
+    for (const e of this.entries.values()) {
+      e.runner?.release();
+      e.checker?.stop();
+    }
     await this.flush();
   }
 }

@@ -12,6 +12,10 @@ export interface AgentConfig {
   reconnectMaxMs: number;
   /** Peer port site peers probe (witnessing); port 0 = any free port. */
   peerListen: { host: string; port: number };
+  /** The local load balancer (`http://<lbListen>/<service>/...`); port 0 = any free port. */
+  lbListen: { host: string; port: number };
+  /** Host ports for tasks' `ports` are assigned from this range. */
+  portRange: { min: number; max: number };
   /** PATH given to tasks (the agent's own PATH, passed down from main). */
   taskPath: string | undefined;
   logFormat: "json" | "pretty";

@@ -1,6 +1,6 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { AgentAlloc, AllocReport, SyncPoint } from "../model/index.js";
+import type { AgentAlloc, AllocPort, AllocReport, SyncPoint } from "../model/index.js";
 import { writeFileAtomic } from "./atomic-file.js";
 import type { TaskRecord } from "./drivers/driver.js";
 
@@ -110,6 +110,24 @@ export class LocalState {
 
   saveTask(allocId: string, task: StoredTask): Promise<void> {
     return this.write(allocId, "task.json", task);
+  }
+
+  /** `allocs/<id>/ports.json`: the host ports assigned to the allocation. */
+  async loadPorts(allocId: string): Promise<AllocPort[]> {
+    const v = await readJson(join(this.allocDir(allocId), "ports.json"));
+    if (!Array.isArray(v)) return [];
+    return v.filter(
+      (p): p is AllocPort =>
+        isObject(p) &&
+        typeof p.name === "string" &&
+        Number.isInteger(p.port) &&
+        (p.port as number) > 0 &&
+        (p.port as number) < 65536,
+    );
+  }
+
+  savePorts(allocId: string, ports: AllocPort[]): Promise<void> {
+    return this.write(allocId, "ports.json", ports);
   }
 
   async loadResult(allocId: string): Promise<StoredResult | undefined> {

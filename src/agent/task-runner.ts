@@ -37,6 +37,8 @@ export interface TaskRunnerOptions {
   killTimeoutMs: number;
   restart: TaskRestartPolicy;
   onStatus(update: TaskStatusUpdate): void;
+  /** Called when the task's process ends on its own (before any restart or final status). */
+  onExit?(exit: ExitResult): void;
   /** Called whenever a task process starts or is adopted (the agent persists its record). */
   onStarted?(handle: TaskHandle, restarts: number): void;
   /** Restarts made before this runner (a task restarted after an agent restart continues). */
@@ -208,6 +210,11 @@ export class TaskRunner {
   private exited(exit: ExitResult): void {
     if (this.phase !== "running") return; // stopped or released: nothing more to do
     this.log.info({ allocId: this.opts.allocId, ...exit }, "task exited");
+    try {
+      this.opts.onExit?.(exit);
+    } catch (err) {
+      this.log.warn({ allocId: this.opts.allocId, err: messageOf(err) }, "onExit threw");
+    }
     if (this.opts.jobType === "batch" && exit.exitCode === 0) {
       this.finish({ status: "complete", ...exit });
       return;

@@ -9,6 +9,7 @@ import { jobCommands } from "./commands/job.js";
 import { nodeCommands } from "./commands/node.js";
 import { openapiCommand } from "./commands/openapi.js";
 import { serverCommand } from "./commands/server.js";
+import { serviceCommands } from "./commands/service.js";
 import type { CliContext } from "./commands/shared.js";
 import { simCommand } from "./commands/sim.js";
 import { topologyCommands } from "./commands/topology.js";
@@ -43,6 +44,7 @@ Exit codes: 0 ok; 1 the request failed (refused, unreachable, or unplaceable in 
   allocCommands(program, ctx);
   topologyCommands(program, ctx);
   eventsCommand(program, ctx);
+  serviceCommands(program, ctx);
   openapiCommand(program, ctx);
   workflowCommands(program, ctx);
   simCommand(program, ctx, POLICIES);

@@ -5,6 +5,7 @@ import type {
   Fingerprint,
   Job,
   NodeView,
+  ServiceView,
   Topology,
 } from "../model/index.js";
 import type { Plan } from "../scheduler/plan.js";
@@ -184,6 +185,17 @@ export class BrinkClient {
 
   topology(): Promise<Topology> {
     return this.json("GET", "/v1/topology");
+  }
+
+  /** Services and their endpoints; `near` (node id or name) sorts endpoints by RTT from it. */
+  listServices(near?: string): Promise<ServiceView[]> {
+    const q = near ? `?near=${encodeURIComponent(near)}` : "";
+    return this.json("GET", `/v1/services${q}`);
+  }
+
+  getService(name: string, near?: string): Promise<ServiceView> {
+    const q = near ? `?near=${encodeURIComponent(near)}` : "";
+    return this.json("GET", `/v1/services/${encodeURIComponent(name)}${q}`);
   }
 
   setDeclaredLinks(

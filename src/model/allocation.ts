@@ -1,5 +1,6 @@
 import type { JobType, TaskSpec } from "./job-spec.js";
 import type { Resources } from "./resources.js";
+import type { AllocPort, Health } from "./service.js";
 
 /**
  * Status of one allocation. `pending` = not running yet (unplaced when `nodeId` is null);
@@ -63,6 +64,10 @@ export interface Allocation {
   rescheduleTimes?: string[];
   /** Nodes earlier attempts of this instance failed on (avoided when placing it again). */
   failedOn?: string[];
+  /** Host ports the agent assigned (tasks with `ports`), as it last reported them. */
+  ports?: AllocPort[];
+  /** What its health check last said (tasks with a `check`). */
+  health?: Health;
   createdAt: string;
   updatedAt: string;
 }
@@ -75,4 +80,8 @@ export interface AllocReport {
   signal?: string | null;
   reason?: string;
   restarts?: number;
+  /** Host ports assigned to it (tasks with `ports`). */
+  ports?: AllocPort[];
+  /** Its health check's verdict (tasks with a `check`). */
+  health?: Health;
 }

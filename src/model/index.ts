@@ -13,4 +13,5 @@ export * from "./job-validate.js";
 export * from "./node.js";
 export * from "./protocol.js";
 export * from "./resources.js";
+export * from "./service.js";
 export * from "./topology-view.js";

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CONSTRAINT_OPS } from "./constraint.js";
 import { parseBytes, parseDuration } from "./duration.js";
+import { LB_POLICIES } from "./service.js";
 import { checkWorkflow } from "./workflow-check.js";
 
 /**
@@ -144,6 +145,119 @@ export const latencySchema = z.strictObject({
   maxMs: z.number().positive("maxMs must be greater than 0"),
 });
 
+const portName = z
+  .string()
+  .regex(
+    /^[a-zA-Z][a-zA-Z0-9_-]{0,31}$/,
+    "port names are 1-32 letters, digits, '-' or '_', starting with a letter",
+  );
+
+/** A host port the agent assigns (`BRINK_PORT_<NAME>`); `to` is the port inside a driver's own network namespace. */
+export const portSchema = z.strictObject({
+  name: portName,
+  to: z.int("to must be a whole number").min(1).max(65535).optional(),
+});
+
+export const CHECK_TYPES = ["http", "tcp", "exec"] as const;
+
+/** A health check the agent runs against each running allocation. */
+export const checkSchema = z
+  .strictObject({
+    type: z.enum(CHECK_TYPES),
+    /** Which port (`http`, `tcp`); default the task's first port. */
+    port: portName.optional(),
+    /** `http`: the path to GET; 2xx and 3xx answers are healthy. */
+    path: z.string().startsWith("/", 'path must start with "/"').default("/"),
+    interval: duration.default(1000),
+    timeout: duration.default(1000),
+    /** `exec`: the command (exit 0 = healthy), run in the allocation's directory with its environment. */
+    command: z.string().min(1).optional(),
+    args: z.array(z.string()).default([]),
+  })
+  .superRefine((c, ctx) => {
+    if (c.interval < 100)
+      ctx.addIssue({
+        code: "custom",
+        path: ["interval"],
+        message: "interval must be at least 100ms",
+      });
+    if (c.timeout < 1)
+      ctx.addIssue({ code: "custom", path: ["timeout"], message: "timeout must be at least 1ms" });
+    if (c.type === "exec" && c.command === undefined)
+      ctx.addIssue({ code: "custom", path: ["command"], message: "an exec check needs a command" });
+    if (c.type !== "exec" && c.command !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["command"],
+        message: `a ${c.type} check takes no command (use type: exec)`,
+      });
+  });
+
+/** How agents' load balancers pick among the service's endpoints. */
+export const lbSchema = z
+  .strictObject({
+    policy: z.enum(LB_POLICIES).default("latency"),
+    /** `consistent_hash`: the request header whose value picks the endpoint (session affinity). */
+    hashHeader: z
+      .string()
+      .regex(/^[a-zA-Z0-9!#$%&'*+.^_`|~-]+$/, "hashHeader must be an HTTP header name")
+      .transform((h) => h.toLowerCase())
+      .optional(),
+    /**
+     * Also forward plain TCP: every agent listens on this port (on its --lb-listen host) and
+     * hands each connection to an endpoint (for non-HTTP services).
+     */
+    tcpPort: z.int("tcpPort must be a whole number").min(1).max(65535).optional(),
+  })
+  .superRefine((lb, ctx) => {
+    if (lb.policy === "consistent_hash" && lb.hashHeader === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["hashHeader"],
+        message: 'policy consistent_hash needs hashHeader (e.g. "x-session-id")',
+      });
+  });
+
+/** Ports, check and service of a task must agree with each other. */
+function checkServiceFields(
+  t: {
+    ports: Array<{ name: string }>;
+    check?: { type: string; port?: string | undefined } | undefined;
+    service?: string | undefined;
+    lb?: unknown;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const names = new Set<string>();
+  t.ports.forEach((p, i) => {
+    if (names.has(p.name))
+      ctx.addIssue({
+        code: "custom",
+        path: ["ports", i, "name"],
+        message: `duplicate port name "${p.name}"`,
+      });
+    names.add(p.name);
+  });
+  const needPorts = (path: string, what: string) =>
+    ctx.addIssue({
+      code: "custom",
+      path: [path],
+      message: `${what} needs ports: add e.g. "ports: [{name: http}]"`,
+    });
+  if (t.ports.length === 0) {
+    if (t.service !== undefined) needPorts("service", "a service");
+    if (t.lb !== undefined) needPorts("lb", "lb");
+    if (t.check && t.check.type !== "exec") needPorts("check", `a ${t.check.type} check`);
+    return;
+  }
+  if (t.check?.port !== undefined && !names.has(t.check.port))
+    ctx.addIssue({
+      code: "custom",
+      path: ["check", "port"],
+      message: `no port named "${t.check.port}"; ports: ${[...names].join(", ")}`,
+    });
+}
+
 export const schedulingSchema = z.strictObject({
   /** binpack fills nodes (keeps whole machines free); spread balances load across nodes. */
   algorithm: z.enum(["binpack", "spread"]).default("binpack"),
@@ -211,8 +325,16 @@ export const taskSchema = z
     inputs: z.array(name).default([]),
     /** Only nodes whose measured (or declared) RTT to the target is within `maxMs`. */
     latency: z.array(latencySchema).default([]),
+    /** Host ports the agent assigns, passed as `BRINK_PORT_<NAME>`; the first is the service port. */
+    ports: z.array(portSchema).max(32).default([]),
+    check: checkSchema.optional(),
+    /** The service its healthy running allocations form (default `<job>-<task>`). */
+    service: name.optional(),
+    /** Load-balancing policy of the service (default `latency`). */
+    lb: lbSchema.optional(),
   })
   .superRefine((t, ctx) => {
+    checkServiceFields(t, ctx);
     if (!(KNOWN_DRIVERS as readonly string[]).includes(t.driver)) {
       ctx.addIssue({
         code: "custom",
@@ -286,6 +408,9 @@ export type Spread = z.output<typeof spreadSchema>;
 export type GpuRequest = z.output<typeof gpuRequestSchema>;
 export type LatencyConstraint = z.output<typeof latencySchema>;
 export type DataSource = z.output<typeof dataSourceSchema>;
+export type PortSpec = z.output<typeof portSchema>;
+export type CheckSpec = z.output<typeof checkSchema>;
+export type LbSpec = z.output<typeof lbSchema>;
 
 export type ReschedulePolicy = z.output<typeof rescheduleSchema>;
 

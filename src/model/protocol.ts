@@ -2,6 +2,7 @@ import type { AllocReport, DesiredStatus } from "./allocation.js";
 import type { JobType, TaskSpec } from "./job-spec.js";
 import type { Fingerprint } from "./node.js";
 import type { Resources } from "./resources.js";
+import type { LbPolicy } from "./service.js";
 
 /**
  * The agent session protocol: JSON messages over one WebSocket that the agent dials
@@ -64,6 +65,30 @@ export interface SyncPoint {
   seq: number;
 }
 
+/** One endpoint of a service as pushed to agents' load balancers. */
+export interface PushedEndpoint {
+  /** The allocation behind it. */
+  id: string;
+  nodeId: string;
+  node: string;
+  address: string;
+  port: number;
+  /** Running and its check passes (or it has no check). */
+  healthy: boolean;
+  /** Round trip from the receiving node (measured, else declared); null when unknown. */
+  rttMs: number | null;
+}
+
+/** A service as pushed to agents: its policy and every endpoint (healthy or not). */
+export interface PushedService {
+  name: string;
+  policy: LbPolicy;
+  hashHeader?: string;
+  /** Agents also forward plain TCP from this local port. */
+  tcpPort?: number;
+  endpoints: PushedEndpoint[];
+}
+
 export type ServerMessage =
   /** The other nodes of this node's site, to probe (witnessing). */
   | { type: "peers"; peers: PeerTarget[] }
@@ -84,6 +109,12 @@ export type ServerMessage =
       allocs: AgentAlloc[];
       remove: string[];
     }
+  /**
+   * Services for the agent's load balancer, pushed when a service's endpoint set or health
+   * changes. `full`: the complete set (anything else is forgotten), sent at each session start;
+   * otherwise the services listed replace their previous version and `removed` ones are gone.
+   */
+  | { type: "services"; full: boolean; services: PushedService[]; removed: string[] }
   /** Acknowledges the agent's report number `seq`. */
   | { type: "report-ack"; seq: number }
   | {

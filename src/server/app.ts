@@ -8,6 +8,7 @@ import { eventRoutes } from "./api/events.js";
 import { jobRoutes } from "./api/jobs.js";
 import { nodeRoutes } from "./api/nodes.js";
 import { openApiDocument } from "./api/openapi.js";
+import { serviceRoutes } from "./api/services.js";
 import { topologyRoutes } from "./api/topology.js";
 import { installYamlParser } from "./api/yaml-body.js";
 import type { ServerConfig } from "./config.js";
@@ -73,6 +74,7 @@ export function buildApp(deps: AppDeps): { app: FastifyInstance; gateway: AgentG
   allocationRoutes(app, deps.cp, deps.config.logTailBytes);
   topologyRoutes(app, deps.cp);
   eventRoutes(app, deps.cp, deps.metrics, deps.config.eventPingMs);
+  serviceRoutes(app, deps.cp);
   app.register((ui) => uiRoutes(ui));
   const gateway = new AgentGateway(
     deps.cp,

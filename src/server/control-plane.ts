@@ -34,6 +34,8 @@ import type { ServerMetrics } from "./metrics.js";
 import { Mutex } from "./mutex.js";
 import { type MonitorHost, NodeMonitor } from "./node-monitor.js";
 import { checkPlan } from "./plan-check.js";
+import { ServiceDirectory } from "./services/directory.js";
+import { sameEndpointFacts, withEndpointFacts } from "./services/endpoint-facts.js";
 import type { AgentSession } from "./session.js";
 import { ClusterState } from "./state.js";
 import { hashToken, newToken, sameHash } from "./tokens.js";
@@ -73,6 +75,8 @@ export class ControlPlane {
   private readonly sync = new NodeSync(newId());
   private readonly sessions = new Map<string, AgentSession>();
   readonly monitor: NodeMonitor;
+  /** Services formed by running allocations with ports; pushed to agents' load balancers. */
+  readonly services: ServiceDirectory;
   private readonly tokenCache = new Map<string, TokenRecord>();
   private readonly followUps = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private readonly dirtyAllocs = new Set<string>();
@@ -101,6 +105,14 @@ export class ControlPlane {
       heartbeatGraceMs: deps.config.heartbeatGraceMs,
       phiThreshold: deps.config.phiThreshold,
       witnessTimeoutMs: deps.config.witnessTimeoutMs,
+    });
+    this.services = new ServiceDirectory({
+      allocs: () => this.state.allocs.values(),
+      job: (id) => this.state.jobs.get(id),
+      node: (id) => this.state.nodes.get(id),
+      nodeByIdOrName: (key) => this.state.nodes.get(key) ?? this.state.nodeByName(key),
+      sessions: () => this.sessions.entries(),
+      rtt: (from, to) => rttTo(this.rttSources(), from, `node:${to.name}`),
     });
   }
 
@@ -159,6 +171,7 @@ export class ControlPlane {
     this.state = await ClusterState.load(this.deps.store);
     this.state.observer = stateEvents(this.events, this.state, this.preempting);
     await this.events.start();
+    this.state.onEndpointChange = () => this.services.markDirty();
     const links = await this.deps.store.getMeta(DECLARED_LINKS_KEY);
     const parsed = links ? declaredLinksSchema.safeParse(JSON.parse(links)) : undefined;
     this.declaredLinks = parsed?.success ? parsed.data : [];
@@ -180,6 +193,7 @@ export class ControlPlane {
   async close(): Promise<void> {
     this.stopped = true;
     this.monitor.stop();
+    this.services.close();
     if (this.drainTimer) clearInterval(this.drainTimer);
     if (this.gaugeTimer) clearTimeout(this.gaugeTimer);
     for (const f of this.followUps.values()) clearTimeout(f.timer);
@@ -457,16 +471,20 @@ export class ControlPlane {
 
   /** The scheduler's view: the state's live snapshot plus what is known of the network. */
   private snapshot(): Snapshot {
-    const sources: RttSources = {
-      measured: this.rtts,
-      declared: this.declaredGraph,
-      nodeByName: (name) => this.state.nodeByName(name),
-      nodes: () => this.state.nodes.values(),
-    };
+    const sources = this.rttSources();
     return {
       ...this.state.snapshot(),
       rtt: (node, to) => rttTo(sources, node, to),
       network: networkView(sources),
+    };
+  }
+
+  private rttSources(): RttSources {
+    return {
+      measured: this.rtts,
+      declared: this.declaredGraph,
+      nodeByName: (name) => this.state.nodeByName(name),
+      nodes: () => this.state.nodes.values(),
     };
   }
 
@@ -703,6 +721,8 @@ export class ControlPlane {
       const peerChanged = updated.peerAddr !== node.peerAddr || node.status === "down";
       this.monitor.pushPeers(updated.site, peerChanged && updated.peerAddr ? undefined : nodeId);
       this.pushAllocs(nodeId);
+      const session = this.sessions.get(nodeId);
+      if (session) this.services.sendFull(nodeId, session);
       this.refreshGauges();
     });
   }
@@ -773,7 +793,9 @@ export class ControlPlane {
     }
     if (
       isTerminal(alloc.status) ||
-      (alloc.status === r.status && alloc.restarts === (r.restarts ?? alloc.restarts))
+      (alloc.status === r.status &&
+        alloc.restarts === (r.restarts ?? alloc.restarts) &&
+        sameEndpointFacts(alloc, r))
     )
       return;
     const reasons =
@@ -787,6 +809,7 @@ export class ControlPlane {
       reasons,
       updatedAt: this.now(),
     };
+    withEndpointFacts(next, r);
     this.state.putAlloc(next);
     this.markDirty(next);
     if (isTerminal(next.status)) {

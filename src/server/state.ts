@@ -58,6 +58,8 @@ export class ClusterState {
   private readonly heartbeats = new Map<string, string>();
   /** Set once loaded, so loading itself reports nothing. */
   observer: StateObserver | null = null;
+  /** Called when something a service is made of changes (an allocation with ports, a node's address). */
+  onEndpointChange: (() => void) | undefined;
 
   static async load(store: Store): Promise<ClusterState> {
     const state = new ClusterState();
@@ -71,6 +73,11 @@ export class ClusterState {
     const old = this.nodes.get(node.id);
     if (old && old.site !== node.site) removeFromIndex(this.nodesBySite, old.site, old.id);
     addToIndex(this.nodesBySite, node.site, node.id);
+    if (
+      old &&
+      (old.peerAddr !== node.peerAddr || old.status !== node.status || old.site !== node.site)
+    )
+      this.onEndpointChange?.();
     this.nodes.set(node.id, node);
     this.nodesByName.set(node.name, node.id);
     this.nodeList = null;
@@ -157,6 +164,8 @@ export class ClusterState {
     if (holdsResources(alloc)) this.hold(alloc, 1);
     if (old) removeFromIndex(this.allocsByNode, old.nodeId, old.id);
     this.allocs.set(alloc.id, alloc);
+    if ((alloc.taskSpec.ports?.length ?? 0) > 0 || (old?.taskSpec.ports?.length ?? 0) > 0)
+      this.onEndpointChange?.();
     addToIndex(this.allocsByJob, alloc.jobId, alloc.id);
     addToIndex(this.allocsByNode, alloc.nodeId, alloc.id);
     this.observer?.alloc(old, alloc);

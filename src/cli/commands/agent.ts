@@ -21,6 +21,8 @@ interface AgentFlags {
   label: string[];
   dataDir?: string;
   peerListen: string;
+  lbListen: string;
+  portRange: string;
   logFormat: "json" | "pretty";
   logLevel: string;
   stopTasksOnExit?: boolean;
@@ -87,15 +89,32 @@ function labelsFrom(list: string[]): Record<string, string> {
   return labels;
 }
 
-function listenOf(value: string): { host: string; port: number } {
+/** HOST:PORT, or :PORT for `defaultHost`; port 0 = any free port. */
+function listenOf(
+  flag: string,
+  value: string,
+  defaultHost: string,
+): { host: string; port: number } {
   try {
-    return parseListen(value);
+    return parseListen(value.startsWith(":") ? `${defaultHost}${value}` : value);
   } catch {
     throw new CliError(
-      `--peer-listen "${value}" is not HOST:PORT (for example 0.0.0.0:7702, or :0 for any port)`,
+      `${flag} "${value}" is not HOST:PORT (for example ${defaultHost}:7702, or :0 for any free port)`,
       2,
     );
   }
+}
+
+function portRangeOf(value: string): { min: number; max: number } {
+  const m = /^(\d+)-(\d+)$/.exec(value.trim());
+  const min = Number(m?.[1]);
+  const max = Number(m?.[2]);
+  if (!m || min < 1 || max > 65535 || min > max)
+    throw new CliError(
+      `--port-range "${value}" is not LOW-HIGH within 1-65535 (for example 20000-32000)`,
+      2,
+    );
+  return { min, max };
 }
 
 function joinToken(f: AgentFlags): string | undefined {
@@ -127,6 +146,16 @@ export function agentCommand(program: Command, ctx: CliContext): void {
       "--peer-listen <host:port>",
       "peer port that site peers probe to tell a partition from a dead node (port 0 = any free port)",
       "0.0.0.0:0",
+    )
+    .option(
+      "--lb-listen <host:port>",
+      "local load balancer: http://HOST:PORT/<service>/... reaches a healthy endpoint of the service (port 0 = any free port)",
+      "127.0.0.1:7701",
+    )
+    .option(
+      "--port-range <low-high>",
+      "host ports for tasks' `ports` are assigned from this range",
+      "20000-32000",
     )
     .addOption(
       new Option("--log-format <format>", "log format").choices(["json", "pretty"]).default("json"),
@@ -164,7 +193,9 @@ export function agentCommand(program: Command, ctx: CliContext): void {
         reconnectMinMs: 250,
         reconnectMaxMs: 10_000,
         taskPath: ctx.env.PATH,
-        peerListen: listenOf(f.peerListen),
+        peerListen: listenOf("--peer-listen", f.peerListen, "0.0.0.0"),
+        lbListen: listenOf("--lb-listen", f.lbListen, "127.0.0.1"),
+        portRange: portRangeOf(f.portRange),
         logFormat: f.logFormat,
         logLevel: f.logLevel,
       });

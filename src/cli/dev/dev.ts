@@ -91,6 +91,9 @@ export async function runDev(opts: DevOptions): Promise<void> {
       "--data-dir",
       join(dataDir, "agents", a.name),
       "--stop-tasks-on-exit",
+      // The first agent's load balancer takes the usual port; the others any free one.
+      "--lb-listen",
+      a === DEV_AGENTS[0] ? "127.0.0.1:7701" : "127.0.0.1:0",
     ];
     for (const l of a.labels) args.push("--label", l);
     children.push(spawnBrink(a.name, args, join(logs, `${a.name}.log`)));

@@ -104,6 +104,20 @@ const ROUTES: Record<string, Record<string, Op>> = {
       events: "sse",
     },
   },
+  "/v1/services": {
+    get: {
+      summary:
+        "Services (running allocations of tasks with ports) and their endpoints; near=<node> sorts them by RTT from it",
+      query: ["near"],
+    },
+  },
+  "/v1/services/{name}": {
+    get: {
+      summary:
+        "One service: endpoints (node, address, port, health, rttMs from near) nearest first",
+      query: ["near"],
+    },
+  },
   "/v1/agent/session": {
     get: { summary: "Agent WebSocket session (node token; Upgrade: websocket)" },
   },

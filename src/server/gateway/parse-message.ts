@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type AgentMessage, ALLOC_STATUSES } from "../../model/index.js";
+import { type AgentMessage, ALLOC_STATUSES, HEALTH_STATES } from "../../model/index.js";
 
 const resources = z.object({ cpu: z.number(), memory: z.number(), disk: z.number() });
 
@@ -21,6 +21,17 @@ const report = z.object({
   signal: z.string().nullable().optional(),
   reason: z.string().optional(),
   restarts: z.number().optional(),
+  ports: z
+    .array(
+      z.object({
+        name: z.string(),
+        port: z.int().min(1).max(65535),
+        to: z.int().min(1).max(65535).optional(),
+      }),
+    )
+    .max(64)
+    .optional(),
+  health: z.enum(HEALTH_STATES).optional(),
 });
 
 const peerReport = z.object({ ok: z.boolean(), rttMs: z.number().nullable() });
