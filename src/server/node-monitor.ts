@@ -40,7 +40,12 @@ export interface MonitorOptions {
   heartbeatGraceMs: number;
   phiThreshold: number;
   witnessTimeoutMs: number;
+  /** Extra time per known node the fleet gets to reconnect after a server start (default 10 ms). */
+  restartGracePerNodeMs?: number;
 }
+
+/** Upper bound of the reconnect grace after a server start, whatever the fleet size. */
+export const MAX_RESTART_GRACE_MS = 300_000;
 
 /**
  * Node health: `ready` → `suspect` (session closed, or phi of the heartbeat silence too high) →
@@ -54,10 +59,13 @@ export class NodeMonitor {
   private readonly disconnectedAt = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private ticking = false;
+  /** Nodes the store says are up that have not said hello to this server since it started. */
+  private readonly awaiting = new Set<string>();
+  private restartGraceUntil = 0;
 
   constructor(
     private readonly host: MonitorHost,
-    opts: MonitorOptions,
+    private readonly opts: MonitorOptions,
   ) {
     this.health = new HealthTracker({
       phiThreshold: opts.phiThreshold,
@@ -67,10 +75,40 @@ export class NodeMonitor {
     });
   }
 
+  /**
+   * Starts watching. A (re)started server has no heartbeat history: every node it knows from the
+   * store gets a reconnect grace — the heartbeat grace plus a little per node, capped at 5 min —
+   * before silence counts against it, so a fleet reconnecting through the admission limit is not
+   * declared down wholesale (like Nomad's failover heartbeat TTL).
+   */
   start(everyMs = 200): void {
     const now = this.host.clock.now();
-    for (const n of this.host.nodes()) this.health.seen(n.id, now);
+    let count = 0;
+    for (const n of this.host.nodes()) {
+      this.health.seen(n.id, now);
+      if (n.status === "ready" || n.status === "suspect" || n.status === "disconnected") {
+        this.awaiting.add(n.id);
+        count++;
+      }
+    }
+    this.restartGraceUntil = now + this.restartGraceMs(count);
     this.timer = setInterval(() => void this.tick(), everyMs);
+  }
+
+  /** The reconnect grace a server start gives a fleet of `nodes`. */
+  restartGraceMs(nodes: number): number {
+    const perNode = this.opts.restartGracePerNodeMs ?? 10;
+    return Math.min(MAX_RESTART_GRACE_MS, this.opts.heartbeatGraceMs + perNode * nodes);
+  }
+
+  /** True while `nodeId` has not reconnected since the server started and the grace runs. */
+  private inRestartGrace(nodeId: string, now: number): boolean {
+    if (this.awaiting.size === 0) return false;
+    if (now >= this.restartGraceUntil) {
+      this.awaiting.clear();
+      return false;
+    }
+    return this.awaiting.has(nodeId);
   }
 
   stop(): void {
@@ -80,6 +118,7 @@ export class NodeMonitor {
   seen(nodeId: string): void {
     this.health.seen(nodeId, this.host.clock.now());
     this.disconnectedAt.delete(nodeId);
+    this.awaiting.delete(nodeId);
   }
 
   heartbeat(nodeId: string, peers: Record<string, PeerReport> | undefined): void {
@@ -138,6 +177,7 @@ export class NodeMonitor {
   private async check(): Promise<void> {
     const now = this.host.clock.now();
     for (const node of [...this.host.nodes()]) {
+      if (this.inRestartGrace(node.id, now)) continue;
       if (node.status === "ready" && this.health.shouldSuspect(node.id, now)) {
         const silent = this.health.silenceMs(node.id, now);
         await this.suspect(
