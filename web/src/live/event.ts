@@ -1,19 +1,7 @@
+import type { BrinkEvent } from "../../../src/model/event.js";
+
 /** One fleet event as `GET /v1/events` and the SSE stream `GET /v1/events/stream` carry it. */
-export interface FleetEvent {
-  id: number;
-  time: string;
-  type: string;
-  severity?: "info" | "warning" | "error";
-  /** Node id, and its name. */
-  node?: string;
-  nodeName?: string;
-  /** Job id, and its name. */
-  job?: string;
-  jobName?: string;
-  alloc?: string;
-  message: string;
-  details?: Record<string, unknown>;
-}
+export type FleetEvent = BrinkEvent;
 
 /** What the dashboard keeps in memory and refetches when an event says it changed. */
 export type Topic = "nodes" | "jobs" | "allocs" | "topology";
