@@ -1,5 +1,6 @@
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { pathText } from "../scheduler/dag/zod-issues.js";
 import { POLICIES } from "./policy-names.js";
 
 /**
@@ -244,16 +245,6 @@ export interface ScenarioIssue {
 }
 
 export type ParsedScenario = { ok: true; value: Scenario } | { ok: false; issues: ScenarioIssue[] };
-
-/** `workloads[0].arrivals.ratePerSec` style path. */
-export function pathText(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const key of path) {
-    if (typeof key === "number") out += `[${key}]`;
-    else out += out === "" ? String(key) : `.${String(key)}`;
-  }
-  return out || "(top level)";
-}
 
 interface RawIssue {
   code?: string;
