@@ -179,11 +179,15 @@ export class AgentSessionClient {
       return;
     }
     const random = this.opts.random ?? Math.random;
-    let delay = backoffDelay(this.attempt++, this.opts.minDelayMs, this.opts.maxDelayMs, random);
+    let delay: number;
     if (this.retryAfterMs > 0) {
-      // Spread the turned-away agents over [Retry-After, 2·Retry-After] so they do not return together.
-      delay = Math.max(delay, Math.round(this.retryAfterMs * (1 + random())));
+      // The server is up but busy admitting others: come back when it says, spread over
+      // [Retry-After, 2·Retry-After] so the turned-away agents do not return together. The
+      // exponential backoff (for a server that is down) does not grow meanwhile.
+      delay = Math.round(this.retryAfterMs * (1 + random()));
       this.retryAfterMs = 0;
+    } else {
+      delay = backoffDelay(this.attempt++, this.opts.minDelayMs, this.opts.maxDelayMs, random);
     }
     this.opts.logger.warn({ code, retryInMs: delay }, "session lost; reconnecting");
     this.retry = setTimeout(() => this.connect(), delay);
