@@ -215,7 +215,7 @@ export function simCommand(program: Command, ctx: CliContext, policies: readonly
   program
     .command("sim")
     .description(
-      "Simulate a scenario (a fleet, workloads, failures) on a virtual clock with the real scheduler, and compare placement policies",
+      "simulate a scenario (a fleet, workloads, failures) on a virtual clock with the real scheduler, and compare placement policies",
     )
     .argument("<scenario>", "scenario YAML file (see docs/simulator.md and examples/sim/)")
     .option("--seed <n>", "override the scenario's seed (same seed → identical results)", integer)
