@@ -32,6 +32,7 @@ import type { Allocation, NodeStatus, NodeView } from "../src/model/index.js";
 import { FaultProxy } from "../test/fault-proxy.js";
 import {
   CLI,
+  halt,
   killStrays,
   type Proc,
   removeDir,
@@ -97,13 +98,6 @@ process.on("exit", () => {
   }
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(130));
-
-/** Stops a process politely, then for good if it does not exit within 5 s. */
-async function halt(proc: Proc): Promise<void> {
-  const timer = setTimeout(() => proc.child.kill("SIGKILL"), 5000);
-  await stop(proc);
-  clearTimeout(timer);
-}
 
 // ---- a cluster of real processes -------------------------------------------------------------
 

@@ -31,6 +31,7 @@ import { parseArgs } from "node:util";
 import type { Allocation } from "../src/model/index.js";
 import {
   CLI,
+  halt,
   killStrays,
   type Proc,
   removeDir,
@@ -108,12 +109,6 @@ process.on("exit", () => {
   for (const s of [...schemas.keys()]) dropSchema(s);
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(130));
-
-async function halt(proc: Proc): Promise<void> {
-  const timer = setTimeout(() => proc.child.kill("SIGKILL"), 5000);
-  await stop(proc);
-  clearTimeout(timer);
-}
 
 // ---- stores ----------------------------------------------------------------------------------
 

@@ -113,6 +113,13 @@ export async function stop(proc: Proc, signal: NodeJS.Signals = "SIGTERM"): Prom
   return proc.exited;
 }
 
+/** Stops a process politely, then for good if it does not exit within 5 s. */
+export async function halt(proc: Proc): Promise<void> {
+  const timer = setTimeout(() => proc.child.kill("SIGKILL"), 5000);
+  await stop(proc);
+  clearTimeout(timer);
+}
+
 /** Whether a process with this pid is alive. */
 export function alive(pid: number): boolean {
   try {

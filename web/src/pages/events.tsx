@@ -1,35 +1,16 @@
 import { useMemo, useState } from "react";
+import { EVENT_TYPES } from "../../../src/model/event-types.js";
 import { useSession } from "../auth/session.js";
 import { EventList } from "../components/event-list.js";
 import type { FleetEvent } from "../live/event.js";
 import { mergeEvents, useFleet } from "../live/fleet.js";
 import { useFetch } from "../live/use-fetch.js";
 
-/** Types offered by the type filter; `x.*` is a whole group (the server accepts both forms). */
-const TYPES = [
-  "node.*",
-  "node.registered",
-  "node.ready",
-  "node.suspect",
-  "node.disconnected",
-  "node.down",
-  "node.drain",
-  "alloc.*",
-  "alloc.placed",
-  "alloc.running",
-  "alloc.complete",
-  "alloc.failed",
-  "alloc.lost",
-  "alloc.preempted",
-  "alloc.rescheduled",
-  "alloc.stopped",
-  "job.*",
-  "job.submitted",
-  "job.stopped",
-  "job.complete",
-  "job.failed",
-  "eval.blocked",
-];
+/** Types offered by the type filter: each group (`x.*`, which the server accepts) then its types. */
+const TYPES = [...new Set(EVENT_TYPES.map((t) => t.slice(0, t.indexOf("."))))].flatMap((group) => [
+  `${group}.*`,
+  ...EVENT_TYPES.filter((t) => t.startsWith(`${group}.`)),
+]);
 
 interface Filter {
   type: string;
