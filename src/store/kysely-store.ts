@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Allocation, BrinkEvent, Evaluation, Job, Node, NodeStatus } from "../model/index.js";
-import { writePlan } from "./apply-plan.js";
+import { writePlan, writePlans } from "./apply-plan.js";
 import type { Database } from "./database.js";
 import type {
   AllocFilter,
@@ -97,10 +97,17 @@ export class KyselyStore implements Store {
   }
 
   submitJob(job: Job, evaluation: Evaluation): Promise<void> {
-    return this.#transaction(async (trx) => {
-      await jobs.insertJobVersion(trx, job);
-      await jobs.upsertJob(trx, job);
-      await evaluations.putEvaluation(trx, evaluation);
+    return this.submitJobs([{ job, evaluation }]);
+  }
+
+  async submitJobs(entries: readonly { job: Job; evaluation: Evaluation }[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.#transaction(async (trx) => {
+      for (const { job, evaluation } of entries) {
+        await jobs.insertJobVersion(trx, job);
+        await jobs.upsertJob(trx, job);
+        await evaluations.putEvaluation(trx, evaluation);
+      }
     });
   }
 
@@ -156,6 +163,11 @@ export class KyselyStore implements Store {
   /** Throws `JOB_NOT_FOUND` (and writes nothing) when `commit.job` names an unknown job. */
   applyPlan(commit: PlanCommit): Promise<void> {
     return this.#transaction((trx) => writePlan(trx, commit));
+  }
+
+  async applyPlans(commits: readonly PlanCommit[]): Promise<void> {
+    if (commits.length === 0) return;
+    await this.#transaction((trx) => writePlans(trx, commits));
   }
 
   async appendEvents(list: readonly BrinkEvent[]): Promise<void> {

@@ -5,135 +5,20 @@ import { join } from "node:path";
 import SqliteDatabase from "better-sqlite3";
 import pg from "pg";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type BrinkEvent, type Evaluation, type Job, newId } from "../model/index.js";
 import {
-  type Allocation,
-  type BrinkEvent,
-  type Evaluation,
-  type Job,
-  type Node,
-  newId,
-  validateJobSpec,
-} from "../model/index.js";
-import { openStore } from "./open-store.js";
+  at,
+  makeAllocation,
+  makeEvaluation,
+  makeJob,
+  makeNode,
+  makeToken,
+  rejection,
+} from "./fixtures.test-util.js";
+import { type OpenStoreOptions, openStore } from "./open-store.js";
 import { postgresTarget } from "./postgres/postgres-url.js";
-import type { Store, TokenRecord } from "./store.js";
+import type { Store } from "./store.js";
 import { parseStoreUrl } from "./store-url.js";
-
-// ---------------------------------------------------------------- fixtures
-
-const T0 = Date.UTC(2025, 0, 1);
-/** ISO time `seconds` after a fixed epoch, so orderings are explicit. */
-const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
-
-let seq = 0;
-const next = () => ++seq;
-
-function makeNode(overrides: Partial<Node> = {}): Node {
-  const n = next();
-  return {
-    id: newId(),
-    name: `node-${n}`,
-    site: "factory-1",
-    status: "ready",
-    eligible: true,
-    labels: { "brink/site": "factory-1", zone: "a" },
-    resources: { cpu: 4000, memory: 8192, disk: 100_000 },
-    drivers: ["exec"],
-    attributes: {
-      arch: "arm64",
-      os: "linux",
-      kernel: "6.1.0",
-      hostname: `edge-${n}`,
-      cpuModel: "Cortex-A72",
-    },
-    gpus: [{ model: "Orin", memory: 8192, uuid: `GPU-${n}` }],
-    createdAt: at(0),
-    lastHeartbeat: at(1),
-    statusReason: null,
-    ...overrides,
-  };
-}
-
-function makeJob(overrides: Partial<Job> = {}): Job {
-  const name = overrides.name ?? `job-${next()}`;
-  const spec = validateJobSpec({
-    name,
-    priority: 70,
-    tasks: [{ name: "web", count: 2, driver: "exec", config: { command: "sleep", args: ["9"] } }],
-    meta: { team: "edge" },
-  });
-  return {
-    id: newId(),
-    name,
-    version: 1,
-    type: spec.type,
-    priority: spec.priority,
-    status: "pending",
-    stopped: false,
-    spec,
-    createdAt: at(0),
-    updatedAt: at(0),
-    ...overrides,
-  };
-}
-
-function makeAllocation(job: Job, overrides: Partial<Allocation> = {}): Allocation {
-  return {
-    id: newId(),
-    jobId: job.id,
-    jobVersion: job.version,
-    task: "web",
-    jobType: job.type,
-    taskSpec: job.spec.tasks[0]!,
-    index: 0,
-    nodeId: null,
-    status: "pending",
-    desiredStatus: "run",
-    resources: { cpu: 100, memory: 64, disk: 0 },
-    devices: [],
-    priority: job.priority,
-    exitCode: null,
-    signal: null,
-    reasons: ["no node with driver exec"],
-    restarts: 0,
-    score: { "bin-pack": 87.5, spread: 12 },
-    createdAt: at(10),
-    updatedAt: at(10),
-    ...overrides,
-  };
-}
-
-function makeEvaluation(jobId: string, overrides: Partial<Evaluation> = {}): Evaluation {
-  return {
-    id: newId(),
-    jobId,
-    trigger: "job-register",
-    status: "pending",
-    createdAt: at(5),
-    updatedAt: at(5),
-    ...overrides,
-  };
-}
-
-function makeToken(overrides: Partial<TokenRecord> = {}): TokenRecord {
-  return {
-    hash: randomBytes(32).toString("hex"),
-    role: "node",
-    nodeId: newId(),
-    createdAt: at(0),
-    ...overrides,
-  };
-}
-
-/** Resolves to the error `promise` rejects with; fails the test when it resolves. */
-async function rejection(promise: Promise<unknown>): Promise<Error & { code?: unknown }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code?: unknown };
-  }
-  throw new Error("expected a rejection");
-}
 
 // ---------------------------------------------------------------- backends
 
@@ -152,6 +37,8 @@ interface Backend {
   concurrentOpen: boolean;
   /** A fresh, empty location of its own. */
   fresh(): Promise<Location>;
+  /** How `openStore` is asked to open it. */
+  open?: OpenStoreOptions;
 }
 
 const PG_URL = process.env.BRINK_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -210,7 +97,10 @@ const BACKENDS: Backend[] = [
     // One process owns a SQLite file; two connections in one thread would block each other.
     concurrentOpen: false,
     fresh: freshSqliteFile,
+    // On the test's thread; the store's own thread (what the server runs) has its own tests.
+    open: { sqliteThread: false },
   },
+
   {
     name: "postgres",
     unavailable: await pgUnavailable(),
@@ -238,7 +128,7 @@ for (const backend of BACKENDS) {
 
     beforeEach(async () => {
       location = await backend.fresh();
-      store = await openStore(location.url);
+      store = await openStore(location.url, backend.open);
     });
 
     afterEach(async () => {
@@ -359,6 +249,40 @@ for (const backend of BACKENDS) {
         expect(await store.getEvaluation(evaluation.id)).toStrictEqual(evaluation);
         expect(await store.getJob(newId())).toBeUndefined();
         expect(await store.getJobByName("nope")).toBeUndefined();
+      });
+
+      it("stores several submissions in order in one transaction (submitJobs)", async () => {
+        const v1 = makeJob({ name: "api" });
+        const v2 = { ...v1, version: 2, priority: 90, updatedAt: at(20) };
+        const other = makeJob({ name: "web" });
+        const evals = [makeEvaluation(v1.id), makeEvaluation(v1.id), makeEvaluation(other.id)];
+        await store.submitJobs([
+          { job: v1, evaluation: evals[0]! },
+          { job: v2, evaluation: evals[1]! },
+          { job: other, evaluation: evals[2]! },
+        ]);
+        expect(await store.listJobVersions(v1.id)).toStrictEqual([v1, v2]);
+        expect(await store.listJobs()).toStrictEqual([v2, other]);
+        expect(await store.listPendingEvaluations()).toHaveLength(3);
+        await store.submitJobs([]);
+        // A submission that breaks a constraint takes the whole group back.
+        const v3 = { ...v1, version: 3, updatedAt: at(30) };
+        const clash = { ...makeJob({ name: "db" }), version: 1 };
+        await expect(
+          store.submitJobs([
+            { job: v3, evaluation: makeEvaluation(v1.id) },
+            {
+              job: clash,
+              evaluation: {
+                ...makeEvaluation(clash.id),
+                id: evals[0]!.id,
+                jobId: null as unknown as string,
+              },
+            },
+          ]),
+        ).rejects.toThrow();
+        expect(await store.getJob(v1.id)).toStrictEqual(v2);
+        expect(await store.getJob(clash.id)).toBeUndefined();
       });
 
       it("keeps every version, oldest first, and the newest as the job", async () => {
@@ -658,6 +582,39 @@ for (const backend of BACKENDS) {
         expect(await store.getEvaluation(evaluation.id)).toStrictEqual(evaluation);
       });
 
+      it("commits several plans in one transaction, all or none (applyPlans)", async () => {
+        const a = await submitted();
+        const b = await submitted();
+        const allocA = makeAllocation(a.job);
+        const allocB = makeAllocation(b.job);
+        const movedA = { ...allocA, status: "running" as const, updatedAt: at(70) };
+        const missing = {
+          upsertAllocs: [makeAllocation(b.job)],
+          job: { id: newId(), status: "running" as const, updatedAt: at(60) },
+        };
+        const error = await rejection(store.applyPlans([{ upsertAllocs: [allocA] }, missing]));
+        expect(error.code).toBe("JOB_NOT_FOUND");
+        expect(await store.listAllocations()).toEqual([]);
+        await store.applyPlans([
+          {
+            upsertAllocs: [allocA],
+            job: { id: a.job.id, status: "running", updatedAt: at(60) },
+            evaluation: { ...a.evaluation, status: "complete" },
+          },
+          {
+            upsertAllocs: [allocB, movedA],
+            job: { id: b.job.id, status: "running", updatedAt: at(61) },
+            evaluation: { ...b.evaluation, status: "complete" },
+          },
+        ]);
+        // A later plan's version of an allocation wins.
+        expect(await store.getAllocation(allocA.id)).toStrictEqual(movedA);
+        expect(await store.getAllocation(allocB.id)).toStrictEqual(allocB);
+        expect((await store.getJob(b.job.id))?.status).toBe("running");
+        expect(await store.listPendingEvaluations()).toEqual([]);
+        await store.applyPlans([]);
+      });
+
       it("rolls back allocations and job status when its last statement fails", async () => {
         const { job, evaluation } = await submitted();
         const alloc = makeAllocation(job);
@@ -701,7 +658,7 @@ for (const backend of BACKENDS) {
           await store.appendEvents([event]);
           await store.close();
 
-          store = await openStore(location.url);
+          store = await openStore(location.url, backend.open);
           expect(await store.getMeta("cluster-id")).toBe("c-9");
           expect(await store.findToken(token.hash)).toStrictEqual(token);
           expect(await store.getNode(node.id)).toStrictEqual(node);

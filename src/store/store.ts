@@ -53,7 +53,7 @@ export interface EventRetention {
 
 /**
  * The one persistence interface of the control plane. Backends: `sqlite/` (default) and
- * `postgres/`. Every method is atomic on its own; `applyPlan` and `submitJob` are one transaction.
+ * `postgres/`. Every method is atomic on its own; `applyPlan(s)` and `submitJob` are one transaction.
  */
 export interface Store {
   /** Backend name, e.g. `sqlite` or `postgres`. */
@@ -87,6 +87,8 @@ export interface Store {
    * evaluation, in one transaction.
    */
   submitJob(job: Job, evaluation: Evaluation): Promise<void>;
+  /** Several `submitJob`s, in order, in one transaction: all or none. */
+  submitJobs(entries: readonly { job: Job; evaluation: Evaluation }[]): Promise<void>;
   /**
    * Replaces the current job record (status, stopped flag) without a new version, and stores the
    * evaluation, in one transaction. Throws `JOB_NOT_FOUND` when the job was never submitted.
@@ -110,6 +112,11 @@ export interface Store {
 
   /** Commits one plan atomically; an unknown `commit.job` throws `JOB_NOT_FOUND`, writing nothing. */
   applyPlan(commit: PlanCommit): Promise<void>;
+  /**
+   * Commits several plans, in order, in one transaction (the scheduler's batches): all or none;
+   * an unknown `job` in any of them throws `JOB_NOT_FOUND`, writing nothing.
+   */
+  applyPlans(commits: readonly PlanCommit[]): Promise<void>;
 
   /** Appends numbered events in one transaction (an id stored before is left as it is). */
   appendEvents(events: readonly BrinkEvent[]): Promise<void>;

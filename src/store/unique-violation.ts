@@ -1,4 +1,4 @@
-import { BrinkError } from "../model/index.js";
+import { BrinkError } from "../model/errors.js";
 
 /** SQLite (better-sqlite3) and PostgreSQL (pg) codes for a broken unique or primary key. */
 const SQLITE_UNIQUE_CODES = new Set(["SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"]);

@@ -11,10 +11,16 @@ function evaluationRow(evaluation: Evaluation) {
   };
 }
 
-export async function putEvaluation(db: Executor, evaluation: Evaluation): Promise<void> {
+export function putEvaluation(db: Executor, evaluation: Evaluation): Promise<void> {
+  return putEvaluations(db, [evaluation]);
+}
+
+/** Inserts or replaces by id (one id at most once in the list). */
+export async function putEvaluations(db: Executor, list: readonly Evaluation[]): Promise<void> {
+  if (list.length === 0) return;
   await db
     .insertInto("evaluations")
-    .values(evaluationRow(evaluation))
+    .values(list.map(evaluationRow))
     .onConflict((oc) =>
       oc.column("id").doUpdateSet((eb) => ({
         job_id: eb.ref("excluded.job_id"),

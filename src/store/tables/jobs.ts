@@ -1,4 +1,5 @@
-import { BrinkError, type Job } from "../../model/index.js";
+import { BrinkError } from "../../model/errors.js";
+import type { Job } from "../../model/index.js";
 import { conflictAs } from "../unique-violation.js";
 import { type Executor, fromData, touchedAny } from "./executor.js";
 
