@@ -106,7 +106,7 @@ async function placeAndRun(mode: "off" | "on" | "on+streams"): Promise<void> {
   const allocs = cp.jobAllocations("bench");
   const t1 = performance.now();
   await Promise.all(
-    allocs.map((a) => cp.allocReport(a.nodeId as string, { allocId: a.id, status: "running" })),
+    allocs.map((a) => cp.allocReports(a.nodeId as string, [{ allocId: a.id, status: "running" }])),
   );
   const appliedMs = performance.now() - t1;
   // The batched write of the reports (and of their events) lands within the next flush.

@@ -113,7 +113,7 @@ describe("metrics of a real server", () => {
       sample(text, 'brink_http_request_duration_seconds_count{method="GET",route="/v1/events"}'),
     ).toBe(1);
     expect(
-      sample(text, 'brink_store_operation_duration_seconds_count{op="applyPlan"}'),
+      sample(text, 'brink_store_operation_duration_seconds_count{op="applyPlans"}'),
     ).toBeGreaterThanOrEqual(1);
     expect(
       sample(text, 'brink_store_operation_duration_seconds_count{op="appendEvents"}'),

@@ -15,6 +15,7 @@ import { localApiSocket } from "./local-api/socket-path.js";
 import { LocalState } from "./local-state.js";
 import { startPeering } from "./peer/index.js";
 import { PortPool } from "./ports/port-pool.js";
+import { ReportBatcher } from "./report-batcher.js";
 import { AgentSessionClient, backoffDelay } from "./session.js";
 
 /** An error that ends the agent with a message for the operator (and exit code 2). */
@@ -101,13 +102,13 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
   const local = new LocalState(config.dataDir);
   let session: AgentSessionClient | null = null;
   // Reports are numbered and acknowledged; after a reconnect the hello re-reports every status.
-  let reportSeq = 0;
+  const reports = new ReportBatcher((msg) => session?.send(msg));
   const manager = new AllocManager({
     dataDir: config.dataDir,
     nodeId: () => cred.nodeId,
     drivers,
     logger,
-    report: (report) => session?.send({ type: "alloc-status", report, seq: ++reportSeq }),
+    report: (report) => reports.push(report),
     taskPath: config.taskPath,
     ports: new PortPool(config.portRange),
   });

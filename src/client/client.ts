@@ -4,6 +4,7 @@ import type {
   Evaluation,
   Fingerprint,
   Job,
+  JobSummary,
   NodeView,
   ServiceView,
   Topology,
@@ -235,6 +236,11 @@ export class BrinkClient {
 
   jobAllocations(idOrName: string): Promise<Allocation[]> {
     return this.json("GET", `/v1/jobs/${encodeURIComponent(idOrName)}/allocations`);
+  }
+
+  /** Counts of the job's instances per status; cheap to poll while waiting for a rollout. */
+  jobSummary(idOrName: string): Promise<JobSummary> {
+    return this.json("GET", `/v1/jobs/${encodeURIComponent(idOrName)}/summary`);
   }
 
   jobVersions(idOrName: string): Promise<Job[]> {

@@ -34,3 +34,38 @@ export function deriveJobStatus(job: Job, allocs: readonly Allocation[]): JobSta
   }
   return running ? "running" : "pending";
 }
+
+/** Where a job's instances stand, in numbers: what a dashboard or a waiting script polls. */
+export interface JobSummary {
+  id: string;
+  name: string;
+  version: number;
+  status: JobStatus;
+  /** Instances wanted (the sum of the tasks' counts). */
+  wanted: number;
+  /** The newest allocation of each instance, counted by status. */
+  allocations: Partial<Record<Allocation["status"], number>>;
+  /** Of those: on a node, and waiting for one. */
+  placed: number;
+  unplaced: number;
+}
+
+export function summarizeJob(job: Job, allocs: readonly Allocation[]): JobSummary {
+  const current = latestPerInstance(allocs.filter((a) => a.desiredStatus === "run"));
+  const counts: Partial<Record<Allocation["status"], number>> = {};
+  let placed = 0;
+  for (const a of current) {
+    counts[a.status] = (counts[a.status] ?? 0) + 1;
+    if (a.nodeId !== null) placed++;
+  }
+  return {
+    id: job.id,
+    name: job.name,
+    version: job.version,
+    status: job.status,
+    wanted: job.stopped ? 0 : job.spec.tasks.reduce((sum, t) => sum + t.count, 0),
+    allocations: counts,
+    placed,
+    unplaced: current.length - placed,
+  };
+}

@@ -41,8 +41,13 @@ export type AgentMessage =
   /** `peers`: the latest probe of each site peer (witness reports). */
   | { type: "heartbeat"; peers?: Record<string, PeerReport>; serverRttMs?: number }
   | { type: "probe-result"; requestId: string; nodeId: string; ok: boolean; rttMs: number | null }
-  /** `seq` numbers the agent's reports; the server acknowledges each with `report-ack`. */
+  /**
+   * `seq` numbers the agent's report messages; the server acknowledges them with `report-ack`
+   * once they are stored.
+   */
   | { type: "alloc-status"; report: AllocReport; seq?: number }
+  /** Several reports made at the same moment, in order, as one message (one `seq`). */
+  | { type: "alloc-statuses"; reports: AllocReport[]; seq?: number }
   | { type: "logs-result"; requestId: string; ok: true; data: string }
   | { type: "logs-result"; requestId: string; ok: false; error: string };
 
@@ -115,7 +120,10 @@ export type ServerMessage =
    * otherwise the services listed replace their previous version and `removed` ones are gone.
    */
   | { type: "services"; full: boolean; services: PushedService[]; removed: string[] }
-  /** Acknowledges the agent's report number `seq`. */
+  /**
+   * Every report message up to number `seq` is stored (cumulative: one ack after each write of
+   * the server's report batch, not one per message).
+   */
   | { type: "report-ack"; seq: number }
   | {
       type: "logs";

@@ -246,6 +246,20 @@ describe("HTTP API", () => {
     }
     expect(allocs[0]).toMatchObject({ status: "pending", nodeId: null });
     expect(allocs[0]?.reasons[0]).toBe("2 nodes: 2 not ready (initializing)");
+    const summary = await app.inject({
+      method: "GET",
+      url: "/v1/jobs/waits/summary",
+      headers: auth(admin),
+    });
+    expect(summary.json()).toMatchObject({
+      name: "waits",
+      version: 1,
+      status: "pending",
+      wanted: 1,
+      allocations: { pending: 1 },
+      placed: 0,
+      unplaced: 1,
+    });
   });
 
   it("pages and filters lists (body an array, next cursor in X-Next-Cursor)", async () => {

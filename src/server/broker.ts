@@ -41,6 +41,13 @@ export class EvalBroker {
     return undefined;
   }
 
+  /** Up to `max` evaluations that are ready now, oldest first, without waiting. */
+  takeReady(max: number): Evaluation[] {
+    const taken = this.queue.splice(0, Math.max(0, max));
+    for (const e of taken) this.waiting.delete(e.jobId);
+    return taken;
+  }
+
   close(): void {
     this.closed = true;
     this.wake?.();

@@ -13,12 +13,14 @@ import {
   isTerminal,
   type Job,
   type JobSpec,
+  type JobSummary,
   type Node,
   type NodeStatus,
   type NodeView,
   newId,
   type PeerReport,
   type SyncPoint,
+  summarizeJob,
   type Topology,
 } from "../model/index.js";
 import { type Plan, planAllocations, type Snapshot, scheduleJob } from "../scheduler/index.js";
@@ -38,10 +40,30 @@ import { ServiceDirectory } from "./services/directory.js";
 import { sameEndpointFacts, withEndpointFacts } from "./services/endpoint-facts.js";
 import type { AgentSession } from "./session.js";
 import { ClusterState } from "./state.js";
+import type { StateOverlay } from "./state-overlay.js";
 import { hashToken, newToken, sameHash } from "./tokens.js";
 import { DECLARED_LINKS_KEY, type DeclaredLink, declaredLinksSchema } from "./topology/declared.js";
 import { MeasuredRtts } from "./topology/measured.js";
 import { declaredGraph, networkView, type RttSources, rttTo } from "./topology/rtt.js";
+
+/** A batch of evaluations commits at most this many of them, or about this many allocations. */
+const BATCH_EVALS = 64;
+const BATCH_ALLOCS = 5000;
+
+/** An evaluation's plan, decided and checked, waiting for its batch to commit. */
+interface Decided {
+  evaluation: Evaluation;
+  /** The evaluation as it is stored once the plan commits. */
+  done: Evaluation;
+  /** Undefined when the job no longer exists (the evaluation fails, nothing is placed). */
+  job: Job | undefined;
+  plan: Plan;
+  allocs: Allocation[];
+  /** The time the evaluation was planned at (ISO). */
+  now: string;
+  /** `performance.now()` when planning began. */
+  started: number;
+}
 
 export interface ControlPlaneDeps {
   store: Store;
@@ -81,6 +103,14 @@ export class ControlPlane {
   private readonly followUps = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private readonly dirtyAllocs = new Set<string>();
   private readonly dirtyJobs = new Set<string>();
+  /** Job submissions waiting to be stored together (see `submitJob`). */
+  private readonly submissions: {
+    spec: JobSpec;
+    resolve: (v: { job: Job; evaluation: Evaluation }) => void;
+    reject: (err: unknown) => void;
+  }[] = [];
+  /** Per node: the newest report message applied, to acknowledge after the next write. */
+  private readonly unacked = new Map<string, number>();
   private pendingKick = false;
   private flushTimer: NodeJS.Timeout | null = null;
   private gaugeTimer: NodeJS.Timeout | null = null;
@@ -264,6 +294,11 @@ export class ControlPlane {
     return this.state.allocsOfJob(this.getJob(idOrName).id);
   }
 
+  jobSummary(idOrName: string): JobSummary {
+    const job = this.getJob(idOrName);
+    return summarizeJob(job, this.state.allocsOfJob(job.id));
+  }
+
   listAllocations(): Allocation[] {
     return [...this.state.allocs.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
@@ -285,11 +320,27 @@ export class ControlPlane {
 
   // ---- jobs -------------------------------------------------------------------------------
 
-  /** Stores a new version of the job and enqueues its evaluation. */
+  /**
+   * Stores a new version of the job and enqueues its evaluation. Submissions that arrive while
+   * the control plane is busy are committed together, in arrival order, in one transaction.
+   */
   submitJob(spec: JobSpec): Promise<{ job: Job; evaluation: Evaluation }> {
-    return this.mutex.run(async () => {
-      const now = this.now();
-      const prev = this.state.jobByIdOrName(spec.name);
+    return new Promise((resolve, reject) => {
+      this.submissions.push({ spec, resolve, reject });
+      if (this.submissions.length > 1) return;
+      this.mutex
+        .run(() => this.commitSubmissions())
+        .catch((err: unknown) => this.deps.logger.error({ err }, "storing submissions failed"));
+    });
+  }
+
+  private async commitSubmissions(): Promise<void> {
+    const group = this.submissions.splice(0);
+    if (group.length === 0) return;
+    const now = this.now();
+    const decided = new Map<string, Job>();
+    const entries = group.map(({ spec }) => {
+      const prev = decided.get(spec.name) ?? this.state.jobByIdOrName(spec.name);
       const job: Job = {
         id: prev?.id ?? newId(),
         name: spec.name,
@@ -302,11 +353,20 @@ export class ControlPlane {
         createdAt: prev?.createdAt ?? now,
         updatedAt: now,
       };
-      const evaluation = makeEvaluation(newId(), job.id, "job-register", now);
-      await this.deps.store.submitJob(job, evaluation);
-      this.state.putJob(job);
-      return { job, evaluation: this.broker.enqueue(evaluation) };
+      decided.set(spec.name, job);
+      return { job, evaluation: makeEvaluation(newId(), job.id, "job-register", now) };
     });
+    try {
+      await this.deps.store.submitJobs(entries);
+    } catch (err) {
+      for (const s of group) s.reject(err);
+      return;
+    }
+    entries.forEach(({ job, evaluation }, i) => {
+      this.state.putJob(job);
+      group[i]?.resolve({ job, evaluation: this.broker.enqueue(evaluation) });
+    });
+    this.deps.metrics.evalsQueued.set(this.broker.depth);
   }
 
   stopJob(idOrName: string): Promise<{ job: Job; evaluation: Evaluation }> {
@@ -378,71 +438,144 @@ export class ControlPlane {
     for (const jobId of blocked) this.enqueue(jobId, "capacity-change");
   }
 
+  /**
+   * Drains the broker in batches: every evaluation waiting when the worker looks (up to
+   * `BATCH_EVALS`) is planned in turn against the committed state plus the plans before it, the
+   * plans commit in one transaction, and each touched node gets one message with all of its
+   * changes. One plan at a time when the queue holds one; many when jobs arrive faster.
+   */
   private async runWorker(): Promise<void> {
     for (;;) {
-      const evaluation = await this.broker.next();
-      if (!evaluation) return;
+      const first = await this.broker.next();
+      if (!first) return;
+      const batch = [first, ...this.broker.takeReady(BATCH_EVALS - 1)];
       this.deps.metrics.evalsQueued.set(this.broker.depth);
-      const waited = this.deps.clock.now() - Date.parse(evaluation.createdAt);
-      if (waited >= 0) this.deps.metrics.evalWaitSeconds.observe(waited / 1000);
-      const end = this.deps.metrics.evalSeconds.startTimer();
-      try {
-        await this.mutex.run(() => this.process(evaluation));
-        this.deps.metrics.evalsTotal.inc({ trigger: evaluation.trigger, result: "complete" });
-      } catch (err) {
-        this.deps.metrics.evalsTotal.inc({ trigger: evaluation.trigger, result: "failed" });
-        this.deps.logger.error({ err, evalId: evaluation.id }, "evaluation failed");
-      } finally {
-        end();
+      const nowMs = this.deps.clock.now();
+      for (const e of batch) {
+        const waited = nowMs - Date.parse(e.createdAt);
+        if (waited >= 0) this.deps.metrics.evalWaitSeconds.observe(waited / 1000);
       }
+      await this.mutex
+        .run(() => this.processBatch(batch))
+        .catch((err: unknown) => this.deps.logger.error({ err }, "evaluation batch failed"));
     }
   }
 
-  /** One evaluation: snapshot → scheduler → plan check → one transaction → agents told. */
-  private async process(evaluation: Evaluation): Promise<void> {
+  private async processBatch(batch: readonly Evaluation[]): Promise<void> {
+    const touched = new Set<string>();
+    let overlay = this.state.overlay();
+    let decided: Decided[] = [];
+    let allocs = 0;
+    for (const evaluation of batch) {
+      const started = performance.now();
+      let d: Decided;
+      try {
+        d = this.decide(evaluation, overlay);
+      } catch (err) {
+        this.evalFailed(evaluation, err, started);
+        continue;
+      }
+      overlay.apply(d.allocs);
+      decided.push(d);
+      allocs += d.allocs.length;
+      // Evictions change other jobs' allocations: commit before anyone plans on top of them.
+      if (d.plan.preempt.length > 0 || allocs >= BATCH_ALLOCS) {
+        await this.commit(decided, touched);
+        overlay = this.state.overlay();
+        decided = [];
+        allocs = 0;
+      }
+    }
+    await this.commit(decided, touched);
+    for (const nodeId of touched) this.pushAllocs(nodeId);
+    this.refreshGauges();
+  }
+
+  /** One evaluation: snapshot (committed state + the batch so far) → scheduler → plan check. */
+  private decide(evaluation: Evaluation, view: StateOverlay): Decided {
+    const started = performance.now();
     const job = this.state.jobs.get(evaluation.jobId);
     const now = this.now();
     if (!job) {
-      await this.deps.store.putEvaluation({ ...evaluation, status: "failed", updatedAt: now });
-      return;
+      const done: Evaluation = { ...evaluation, status: "failed", updatedAt: now };
+      const plan: Plan = {
+        jobId: evaluation.jobId,
+        evalId: evaluation.id,
+        ...{ place: [], update: [], stop: [], preempt: [], unplaced: {}, waiting: {} },
+        jobStatus: "dead",
+      };
+      return { evaluation, done, job, plan, allocs: [], now, started };
     }
     const scheduling = this.deps.metrics.schedulerSeconds.startTimer();
     const raw = scheduleJob({
       job,
-      allocs: this.state.allocsOfJob(job.id),
-      snapshot: this.snapshot(),
+      allocs: view.allocsOfJob(job.id),
+      snapshot: this.snapshot(view),
       evalId: evaluation.id,
       now,
       newId,
     });
     scheduling();
-    const plan = checkPlan(raw, this.state);
+    const plan = checkPlan(raw, view);
+    const done: Evaluation = { ...evaluation, status: "complete", updatedAt: now };
+    if (Object.keys(plan.unplaced).length > 0) done.unplaced = plan.unplaced;
+    return { evaluation, done, job, plan, allocs: planAllocations(plan), now, started };
+  }
+
+  private evalFailed(evaluation: Evaluation, err: unknown, startedMs: number): void {
+    this.deps.metrics.evalsTotal.inc({ trigger: evaluation.trigger, result: "failed" });
+    this.deps.metrics.evalSeconds.observe((performance.now() - startedMs) / 1000);
+    this.deps.logger.error({ err, evalId: evaluation.id }, "evaluation failed");
+  }
+
+  /** Commits decided plans in one transaction, then brings the in-memory state up to them. */
+  private async commit(decided: readonly Decided[], touched: Set<string>): Promise<void> {
+    if (decided.length === 0) return;
     // Allocations carry the time they are committed, not the time scheduling began (a large job
     // takes a while to place): submit→running and created→running then measure what they say.
     const committedAt = this.now();
-    const allocs = planAllocations(plan).map((a) =>
-      a.updatedAt !== now
-        ? a
-        : a.createdAt === now
-          ? { ...a, createdAt: committedAt, updatedAt: committedAt }
-          : { ...a, updatedAt: committedAt },
-    );
-    const done: Evaluation = { ...evaluation, status: "complete", updatedAt: now };
-    if (Object.keys(plan.unplaced).length > 0) done.unplaced = plan.unplaced;
-    const jobChanged = plan.jobStatus !== job.status;
-    await this.deps.store.applyPlan({
-      upsertAllocs: allocs,
-      evaluation: done,
-      ...(jobChanged ? { job: { id: job.id, status: plan.jobStatus, updatedAt: now } } : {}),
-    });
+    const stamped = decided.map((d) => ({
+      ...d,
+      allocs: d.allocs.map((a) =>
+        a.updatedAt !== d.now
+          ? a
+          : a.createdAt === d.now
+            ? { ...a, createdAt: committedAt, updatedAt: committedAt }
+            : { ...a, updatedAt: committedAt },
+      ),
+    }));
+    try {
+      await this.deps.store.applyPlans(
+        stamped.map((d) => ({
+          upsertAllocs: d.allocs,
+          evaluation: d.done,
+          ...(d.job && d.plan.jobStatus !== d.job.status
+            ? { job: { id: d.job.id, status: d.plan.jobStatus, updatedAt: d.now } }
+            : {}),
+        })),
+      );
+    } catch (err) {
+      for (const d of decided) this.evalFailed(d.evaluation, err, d.started);
+      return;
+    }
+    for (const d of stamped) this.applied(d, touched);
+  }
+
+  /** A committed plan: state, events, metrics, follow-ups; its nodes are pushed by the caller. */
+  private applied(d: Decided, touched: Set<string>): void {
+    const { job, plan, evaluation } = d;
+    this.deps.metrics.evalsTotal.inc({ trigger: evaluation.trigger, result: "complete" });
+    this.deps.metrics.evalSeconds.observe((performance.now() - d.started) / 1000);
+    if (!job) return;
     for (const a of plan.preempt) this.preempting.add(a.id);
-    for (const a of allocs) this.state.putAlloc(a);
+    for (const a of d.allocs) this.state.putAlloc(a);
     this.preempting.clear();
-    if (jobChanged) this.state.putJob({ ...job, status: plan.jobStatus, updatedAt: now });
+    if (plan.jobStatus !== job.status)
+      this.state.putJob({ ...job, status: plan.jobStatus, updatedAt: d.now });
     this.blocked.note(job, plan.unplaced);
     const placed = plan.place.filter((a) => a.nodeId !== null).length;
     this.deps.metrics.placements.inc(placed);
-    if (allocs.length > 0) {
+    if (d.allocs.length > 0) {
       this.deps.logger.info(
         {
           evalId: evaluation.id,
@@ -454,8 +587,7 @@ export class ControlPlane {
         "plan applied",
       );
     }
-    const touched = new Set(allocs.map((a) => a.nodeId).filter((id): id is string => id !== null));
-    for (const nodeId of touched) this.pushAllocs(nodeId);
+    for (const a of d.allocs) if (a.nodeId !== null) touched.add(a.nodeId);
     if (plan.followUpAt !== undefined) this.followUp(job.id, plan.followUpAt);
     // Evicted work is rescheduled like any other: its jobs get an evaluation.
     for (const jobId of new Set(plan.preempt.map((a) => a.jobId)))
@@ -464,16 +596,15 @@ export class ControlPlane {
       this.deps.metrics.preemptions.inc(plan.preempt.length);
       this.deps.logger.info({ job: job.name, evicted: plan.preempt.map((a) => a.id) }, "preempted");
     }
-    this.refreshGauges();
   }
 
   // ---- nodes and sessions -----------------------------------------------------------------
 
   /** The scheduler's view: the state's live snapshot plus what is known of the network. */
-  private snapshot(): Snapshot {
+  private snapshot(base: { snapshot(): Snapshot } = this.state): Snapshot {
     const sources = this.rttSources();
     return {
-      ...this.state.snapshot(),
+      ...base.snapshot(),
       rtt: (node, to) => rttTo(sources, node, to),
       network: networkView(sources),
     };
@@ -769,8 +900,18 @@ export class ControlPlane {
     this.monitor.probeResult(witnessId, target, report);
   }
 
-  allocReport(nodeId: string, report: AllocReport): Promise<void> {
-    return this.mutex.run(() => this.applyReport(nodeId, report, false));
+  /**
+   * Applies an agent's report message. `seq` (the message's number) is acknowledged with one
+   * cumulative `report-ack` after the batch holding it is written.
+   */
+  allocReports(nodeId: string, reports: readonly AllocReport[], seq?: number): Promise<void> {
+    return this.mutex.run(async () => {
+      for (const r of reports) await this.applyReport(nodeId, r, false);
+      if (seq !== undefined) {
+        this.unacked.set(nodeId, Math.max(seq, this.unacked.get(nodeId) ?? 0));
+        this.scheduleFlush();
+      }
+    });
   }
 
   /**
@@ -849,9 +990,12 @@ export class ControlPlane {
       .map((id) => this.state.allocs.get(id))
       .filter((a): a is Allocation => a !== undefined);
     const jobs = [...this.dirtyJobs];
+    const acks = [...this.unacked];
     this.dirtyAllocs.clear();
     this.dirtyJobs.clear();
+    this.unacked.clear();
     if (allocs.length > 0) await this.deps.store.putAllocations(allocs);
+    for (const [nodeId, seq] of acks) this.sessions.get(nodeId)?.send({ type: "report-ack", seq });
     for (const jobId of jobs) await this.refreshJobStatus(jobId);
     if (this.pendingKick) {
       this.pendingKick = false;

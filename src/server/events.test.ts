@@ -25,7 +25,8 @@ describe("EventLog", () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), "brink-eventlog-"));
-    store = await openStore(`sqlite:${join(dir, "brink.db")}`);
+    // The log, not the store thread, is under test here (the thread has its own tests).
+    store = await openStore(`sqlite:${join(dir, "brink.db")}`, { sqliteThread: false });
     appends = 0;
     const append = store.appendEvents.bind(store);
     store.appendEvents = (events) => {

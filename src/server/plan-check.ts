@@ -6,7 +6,7 @@ import {
 } from "../model/index.js";
 import type { Plan } from "../scheduler/index.js";
 import { freeOn } from "../scheduler/index.js";
-import type { ClusterState } from "./state.js";
+import type { PlanCheckView } from "./state-overlay.js";
 
 /**
  * The plan applier's re-check: a placement is committed only if its node is still ready and
@@ -14,7 +14,7 @@ import type { ClusterState } from "./state.js";
  * that no longer fit go back to pending with the reason. Reads the state's live usage with a
  * small overlay for this plan, so it costs O(plan), not O(cluster).
  */
-export function checkPlan(plan: Plan, state: ClusterState): Plan {
+export function checkPlan(plan: Plan, state: PlanCheckView): Plan {
   const overlay = new Map<string, Resources>();
   const usedOn = (id: string) => overlay.get(id) ?? state.usedOn(id);
   for (const a of [...plan.stop, ...plan.preempt]) {

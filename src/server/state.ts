@@ -1,14 +1,13 @@
 import {
   type Allocation,
-  addResources,
   type Job,
   type Node,
   type Resources,
-  subtractResources,
   ZERO_RESOURCES,
 } from "../model/index.js";
 import { holdsResources, type Snapshot } from "../scheduler/index.js";
 import type { Store } from "../store/index.js";
+import { Holdings, StateOverlay } from "./state-overlay.js";
 
 function addToIndex(index: Map<string, Set<string>>, key: string | null, id: string): void {
   if (key === null) return;
@@ -49,9 +48,7 @@ export class ClusterState {
   private readonly allocsByJob = new Map<string, Set<string>>();
   private readonly allocsByNode = new Map<string, Set<string>>();
   /** The scheduler's snapshot, kept up to date as allocations change (never rebuilt per evaluation). */
-  private readonly usage = new Map<string, Resources>();
-  private readonly devices = new Map<string, Set<string>>();
-  private readonly heldOn = new Map<string, Allocation[]>();
+  private readonly holdings = new Holdings();
   /** The node list handed to the scheduler; replaced only when a node changes, so its caches hit. */
   private nodeList: Node[] | null = null;
   /** Last heartbeat per node, kept apart so a heartbeat does not replace the node object. */
@@ -103,40 +100,17 @@ export class ClusterState {
   }
 
   usedOn(nodeId: string): Resources {
-    return this.usage.get(nodeId) ?? ZERO_RESOURCES;
+    return this.holdings.usage.get(nodeId) ?? ZERO_RESOURCES;
   }
 
   snapshot(): Snapshot {
     this.nodeList ??= [...this.nodes.values()];
-    return {
-      nodes: this.nodeList,
-      usage: this.usage,
-      devices: this.devices,
-      allocsOn: this.heldOn,
-    };
+    return { nodes: this.nodeList, ...this.holdings.view() };
   }
 
-  private hold(a: Allocation, by: 1 | -1): void {
-    const nodeId = a.nodeId as string;
-    const used = this.usage.get(nodeId) ?? ZERO_RESOURCES;
-    this.usage.set(
-      nodeId,
-      by > 0 ? addResources(used, a.resources) : subtractResources(used, a.resources),
-    );
-    const list = this.heldOn.get(nodeId) ?? [];
-    if (by > 0) list.push(a);
-    else {
-      const i = list.findIndex((x) => x.id === a.id);
-      if (i >= 0) list.splice(i, 1);
-    }
-    this.heldOn.set(nodeId, list);
-    if (a.devices.length === 0) return;
-    const set = this.devices.get(nodeId) ?? new Set<string>();
-    for (const d of a.devices) {
-      if (by > 0) set.add(d);
-      else set.delete(d);
-    }
-    this.devices.set(nodeId, set);
+  /** A scratch layer over this state for plans that are decided but not yet committed. */
+  overlay(): StateOverlay {
+    return new StateOverlay(this, this.holdings);
   }
 
   nodeByName(name: string): Node | undefined {
@@ -160,8 +134,8 @@ export class ClusterState {
 
   putAlloc(alloc: Allocation): void {
     const old = this.allocs.get(alloc.id);
-    if (old && holdsResources(old)) this.hold(old, -1);
-    if (holdsResources(alloc)) this.hold(alloc, 1);
+    if (old && holdsResources(old)) this.holdings.hold(old, -1);
+    if (holdsResources(alloc)) this.holdings.hold(alloc, 1);
     if (old) removeFromIndex(this.allocsByNode, old.nodeId, old.id);
     this.allocs.set(alloc.id, alloc);
     if ((alloc.taskSpec.ports?.length ?? 0) > 0 || (old?.taskSpec.ports?.length ?? 0) > 0)

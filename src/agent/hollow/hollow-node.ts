@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { AgentAlloc, AgentMessage, AllocReport, ServerMessage } from "../../model/index.js";
 import { DesiredState } from "../desired-state.js";
+import { ReportBatcher } from "../report-batcher.js";
 import { AgentSessionClient } from "../session.js";
 
 export interface HollowNodeOptions {
@@ -29,9 +30,10 @@ export class HollowNode {
   private readonly session: AgentSessionClient;
   private readonly desired = new DesiredState();
   private readonly tasks = new Map<string, Pretend>();
-  private reportSeq = 0;
+  private readonly batcher: ReportBatcher;
 
   constructor(private readonly opts: HollowNodeOptions) {
+    this.batcher = new ReportBatcher((msg) => this.session.send(msg));
     this.session = new AgentSessionClient(
       {
         url: opts.sessionUrl,
@@ -72,11 +74,7 @@ export class HollowNode {
   private report(allocId: string, status: AllocReport["status"]): void {
     const t = this.tasks.get(allocId);
     if (t) t.status = status;
-    this.session.send({
-      type: "alloc-status",
-      report: { allocId, status, restarts: 0 },
-      seq: ++this.reportSeq,
-    });
+    this.batcher.push({ allocId, status, restarts: 0 });
   }
 
   private onMessage(msg: ServerMessage): void {

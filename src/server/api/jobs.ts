@@ -46,6 +46,10 @@ export function jobRoutes(app: FastifyInstance, cp: ControlPlane): void {
     },
   );
 
+  app.get<{ Params: { id: string } }>("/v1/jobs/:id/summary", async (req) =>
+    cp.jobSummary(req.params.id),
+  );
+
   app.get<{ Params: { id: string } }>("/v1/jobs/:id/versions", async (req) =>
     cp.store.listJobVersions(cp.getJob(req.params.id).id),
   );

@@ -57,6 +57,11 @@ const ROUTES: Record<string, Record<string, Op>> = {
       query: ["status", "limit", "cursor"],
     },
   },
+  "/v1/jobs/{id}/summary": {
+    get: {
+      summary: "A job's instances in numbers: wanted, per status, placed and waiting for a node",
+    },
+  },
   "/v1/jobs/{id}/events": {
     get: {
       summary: "History of a job: its events, oldest first (same query as /v1/events)",

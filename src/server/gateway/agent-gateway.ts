@@ -158,9 +158,9 @@ export class AgentGateway {
       case "probe-result":
         return this.cp.probeResult(nodeId, msg.nodeId, { ok: msg.ok, rttMs: msg.rttMs });
       case "alloc-status":
-        await this.cp.allocReport(nodeId, msg.report);
-        if (msg.seq !== undefined) session.send({ type: "report-ack", seq: msg.seq });
-        return;
+        return this.cp.allocReports(nodeId, [msg.report], msg.seq);
+      case "alloc-statuses":
+        return this.cp.allocReports(nodeId, msg.reports, msg.seq);
       case "ack":
         return;
       case "resync":

@@ -34,6 +34,9 @@ const report = z.object({
   health: z.enum(HEALTH_STATES).optional(),
 });
 
+/** Reports one `alloc-statuses` message may carry (an agent sends what changed in one moment). */
+export const MAX_REPORTS_PER_MESSAGE = 10_000;
+
 const peerReport = z.object({ ok: z.boolean(), rttMs: z.number().nullable() });
 
 const message = z.discriminatedUnion("type", [
@@ -57,6 +60,11 @@ const message = z.discriminatedUnion("type", [
     rttMs: z.number().nullable(),
   }),
   z.object({ type: z.literal("alloc-status"), report, seq: z.int().optional() }),
+  z.object({
+    type: z.literal("alloc-statuses"),
+    reports: z.array(report).max(MAX_REPORTS_PER_MESSAGE),
+    seq: z.int().optional(),
+  }),
   z.object({ type: z.literal("ack"), epoch: z.string(), seq: z.int() }),
   z.object({ type: z.literal("resync") }),
   z.object({

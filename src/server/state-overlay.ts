@@ -1,0 +1,201 @@
+import {
+  type Allocation,
+  addResources,
+  type Node,
+  type Resources,
+  subtractResources,
+  ZERO_RESOURCES,
+} from "../model/index.js";
+import { holdsResources, type Snapshot } from "../scheduler/index.js";
+
+/** A map that can be written; both `Map` and `OverlayMap` are. */
+interface WritableMap<K, V> extends ReadonlyMap<K, V> {
+  set(key: K, value: V): unknown;
+}
+
+/** A map that reads through to a base map and keeps its own writes (the base never changes). */
+export class OverlayMap<K, V> implements WritableMap<K, V> {
+  private readonly own = new Map<K, V>();
+
+  constructor(private readonly base: ReadonlyMap<K, V>) {}
+
+  get(key: K): V | undefined {
+    return this.own.has(key) ? this.own.get(key) : this.base.get(key);
+  }
+
+  has(key: K): boolean {
+    return this.own.has(key) || this.base.has(key);
+  }
+
+  set(key: K, value: V): this {
+    this.own.set(key, value);
+    return this;
+  }
+
+  get size(): number {
+    let extra = 0;
+    for (const key of this.own.keys()) if (!this.base.has(key)) extra++;
+    return this.base.size + extra;
+  }
+
+  *entries(): MapIterator<[K, V]> {
+    for (const [key, value] of this.base) if (!this.own.has(key)) yield [key, value];
+    yield* this.own.entries();
+  }
+
+  *keys(): MapIterator<K> {
+    for (const [key] of this.entries()) yield key;
+  }
+
+  *values(): MapIterator<V> {
+    for (const [, value] of this.entries()) yield value;
+  }
+
+  [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.entries();
+  }
+
+  forEach(fn: (value: V, key: K, map: ReadonlyMap<K, V>) => void): void {
+    for (const [key, value] of this.entries()) fn(value, key, this);
+  }
+}
+
+/**
+ * What allocations hold per node: resources, GPU devices and the allocations themselves — the
+ * scheduler's live view of usage. A layer over a base (`new Holdings(base)`) copies a node's list
+ * or device set before changing it, so the base is never touched.
+ */
+export class Holdings {
+  readonly usage: WritableMap<string, Resources>;
+  readonly devices: WritableMap<string, ReadonlySet<string>>;
+  readonly heldOn: WritableMap<string, readonly Allocation[]>;
+  /** For a layer: nodes whose list (and device set) it has copied and may change in place. */
+  private readonly ownLists: Set<string> | null;
+  private readonly ownDevices: Set<string> | null;
+
+  constructor(base?: Holdings) {
+    this.usage = base ? new OverlayMap(base.usage) : new Map();
+    this.devices = base ? new OverlayMap(base.devices) : new Map();
+    this.heldOn = base ? new OverlayMap(base.heldOn) : new Map();
+    this.ownLists = base ? new Set() : null;
+    this.ownDevices = base ? new Set() : null;
+  }
+
+  view(): Pick<Snapshot, "usage" | "devices" | "allocsOn"> {
+    return { usage: this.usage, devices: this.devices, allocsOn: this.heldOn };
+  }
+
+  /** Adds (`1`) or removes (`-1`) what a placed allocation holds on its node. */
+  hold(a: Allocation, by: 1 | -1): void {
+    const nodeId = a.nodeId as string;
+    const used = this.usage.get(nodeId) ?? ZERO_RESOURCES;
+    this.usage.set(
+      nodeId,
+      by > 0 ? addResources(used, a.resources) : subtractResources(used, a.resources),
+    );
+    const list = this.writableList(nodeId);
+    if (by > 0) list.push(a);
+    else {
+      const i = list.findIndex((x) => x.id === a.id);
+      if (i >= 0) list.splice(i, 1);
+    }
+    if (a.devices.length === 0) return;
+    const set = this.writableDevices(nodeId);
+    for (const d of a.devices) {
+      if (by > 0) set.add(d);
+      else set.delete(d);
+    }
+  }
+
+  private writableList(nodeId: string): Allocation[] {
+    const current = this.heldOn.get(nodeId) as Allocation[] | undefined;
+    if (current && (this.ownLists === null || this.ownLists.has(nodeId))) return current;
+    const list = [...(current ?? [])];
+    this.heldOn.set(nodeId, list);
+    this.ownLists?.add(nodeId);
+    return list;
+  }
+
+  private writableDevices(nodeId: string): Set<string> {
+    const current = this.devices.get(nodeId) as Set<string> | undefined;
+    if (current && (this.ownDevices === null || this.ownDevices.has(nodeId))) return current;
+    const set = new Set(current ?? []);
+    this.devices.set(nodeId, set);
+    this.ownDevices?.add(nodeId);
+    return set;
+  }
+}
+
+/** What the plan check reads: nodes, allocations and the resources in use per node. */
+export interface PlanCheckView {
+  readonly nodes: ReadonlyMap<string, Node>;
+  readonly allocs: ReadonlyMap<string, Allocation>;
+  usedOn(nodeId: string): Resources;
+}
+
+/** The parts of the committed state an overlay reads. */
+export interface OverlayBase extends PlanCheckView {
+  snapshot(): Snapshot;
+  allocsOfJob(jobId: string): Allocation[];
+}
+
+/**
+ * Plans decided in one batch but not yet committed, layered over the committed state: the next
+ * evaluation of the batch is scheduled and checked against committed state plus the plans
+ * before it, so a batch commits in one transaction without ever placing two plans into the same
+ * free room. The committed state itself is not touched; the overlay is dropped after the commit.
+ */
+export class StateOverlay implements PlanCheckView {
+  readonly allocs: OverlayMap<string, Allocation>;
+  private readonly holdings: Holdings;
+  /** Allocations written to the overlay, per job. */
+  private readonly byJob = new Map<string, Map<string, Allocation>>();
+
+  constructor(
+    private readonly base: OverlayBase,
+    baseHoldings: Holdings,
+  ) {
+    this.allocs = new OverlayMap(base.allocs);
+    this.holdings = new Holdings(baseHoldings);
+  }
+
+  get nodes(): ReadonlyMap<string, Node> {
+    return this.base.nodes;
+  }
+
+  usedOn(nodeId: string): Resources {
+    return this.holdings.usage.get(nodeId) ?? ZERO_RESOURCES;
+  }
+
+  snapshot(): Snapshot {
+    return { ...this.base.snapshot(), ...this.holdings.view() };
+  }
+
+  /** The job's allocations as committed, with this overlay's changes. */
+  allocsOfJob(jobId: string): Allocation[] {
+    const mine = this.byJob.get(jobId);
+    const committed = this.base.allocsOfJob(jobId);
+    if (!mine) return committed;
+    const merged = new Map(committed.map((a) => [a.id, a]));
+    for (const [id, a] of mine) merged.set(id, a);
+    return [...merged.values()].sort(
+      (x, y) => x.createdAt.localeCompare(y.createdAt) || x.index - y.index,
+    );
+  }
+
+  /** Records a plan's allocations as if committed. */
+  apply(allocs: readonly Allocation[]): void {
+    for (const a of allocs) {
+      const old = this.allocs.get(a.id);
+      if (old && holdsResources(old)) this.holdings.hold(old, -1);
+      if (holdsResources(a)) this.holdings.hold(a, 1);
+      this.allocs.set(a.id, a);
+      let mine = this.byJob.get(a.jobId);
+      if (!mine) {
+        mine = new Map();
+        this.byJob.set(a.jobId, mine);
+      }
+      mine.set(a.id, a);
+    }
+  }
+}
