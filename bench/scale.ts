@@ -441,6 +441,7 @@ async function e2e(f: Fleet, names: string[], perJob: number, concurrency: numbe
   const committedMs = allPlaced ? lastCommit - epoch0 : null;
   const runningMs = submitToRunning.length >= total ? lastRunning - epoch0 : null;
   for (const name of names) await f.admin.stopJob(name).catch(() => undefined);
+  await settle(f, names);
   return {
     allocations: total,
     jobs: names.length,
@@ -460,6 +461,23 @@ async function e2e(f: Fleet, names: string[], perJob: number, concurrency: numbe
     serverCpuPct: usage.cpuPct,
     serverPeakRssMb: usage.peakRssMb,
   };
+}
+
+/**
+ * Waits until the stopped jobs' allocations have all left `running` and `pending`, then a
+ * moment more: the next scenario must not measure this one's teardown.
+ */
+async function settle(f: Fleet, names: string[]): Promise<void> {
+  const busy = async () => {
+    for (const name of names) {
+      const allocs = await f.admin.jobAllocations(name);
+      if (allocs.some((a) => a.status === "running" || a.status === "pending")) return true;
+    }
+    return false;
+  };
+  const end = performance.now() + 120_000;
+  while ((await busy()) && performance.now() < end) await sleep(1000);
+  await sleep(2000);
 }
 
 const e2e10k = (f: Fleet) => e2e(f, ["e2e-10k"], 10_000, 1);

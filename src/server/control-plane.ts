@@ -994,9 +994,24 @@ export class ControlPlane {
     this.dirtyAllocs.clear();
     this.dirtyJobs.clear();
     this.unacked.clear();
-    if (allocs.length > 0) await this.deps.store.putAllocations(allocs);
+    // Job statuses follow from the allocations: both go in the same transaction.
+    const changed: Job[] = [];
+    for (const jobId of jobs) {
+      const job = this.state.jobs.get(jobId);
+      if (!job) continue;
+      const status = deriveJobStatus(job, this.state.allocsOfJob(jobId));
+      if (status !== job.status) changed.push({ ...job, status, updatedAt: this.now() });
+    }
+    if (allocs.length > 0 || changed.length > 0)
+      await this.deps.store.applyPlans([
+        { upsertAllocs: allocs },
+        ...changed.map((j) => ({
+          upsertAllocs: [],
+          job: { id: j.id, status: j.status, updatedAt: j.updatedAt },
+        })),
+      ]);
+    for (const job of changed) this.state.putJob(job);
     for (const [nodeId, seq] of acks) this.sessions.get(nodeId)?.send({ type: "report-ack", seq });
-    for (const jobId of jobs) await this.refreshJobStatus(jobId);
     if (this.pendingKick) {
       this.pendingKick = false;
       this.kickBlocked();

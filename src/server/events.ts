@@ -27,8 +27,8 @@ export interface EventSubscriber {
   end(): void;
 }
 
-/** Events per write transaction. */
-const WRITE_CHUNK = 2000;
+/** Events per write transaction (small enough that a write never holds the store for long). */
+const WRITE_CHUNK = 1000;
 
 /**
  * Events not yet in the store beyond this are dropped, oldest first: only when the store keeps

@@ -11,9 +11,10 @@ import {
 
 /**
  * The SQLite store's own thread (see `worker-store.ts`): it holds the one connection and runs
- * every call the control plane makes, so writes, commits and WAL checkpoints never stop the
- * server's event loop. Calls run in arrival order; the store's connection lock keeps
- * transactions whole.
+ * every call the control plane makes, one at a time, so writes, commits and WAL checkpoints never
+ * stop the server's event loop. Calls run in arrival order, except that the event log's writes
+ * and pruning (`BACKGROUND`) wait while other calls are queued — plans, submissions and status
+ * writes are what API answers and agents wait on — yet never for more than `FAIR_SHARE` calls.
  */
 const port = parentPort;
 if (!port) throw new Error("store-worker.js runs only as a worker thread");
@@ -51,9 +52,36 @@ async function call(req: StoreRequest): Promise<unknown> {
   return target[req.method](...req.args);
 }
 
+/** Calls that nothing waits on but the event log itself (its reads merge what is queued). */
+const BACKGROUND: ReadonlySet<string> = new Set(["appendEvents", "pruneEvents"]);
+/** A waiting background call runs at the latest after this many other calls. */
+const FAIR_SHARE = 8;
+
+const foreground: StoreRequest[] = [];
+const background: StoreRequest[] = [];
+let pumping = false;
+
+async function pump(): Promise<void> {
+  if (pumping) return;
+  pumping = true;
+  let sinceBackground = 0;
+  for (;;) {
+    const takeBackground =
+      background.length > 0 && (foreground.length === 0 || sinceBackground >= FAIR_SHARE);
+    const req = takeBackground ? background.shift() : foreground.shift();
+    if (!req) break;
+    sinceBackground = takeBackground ? 0 : sinceBackground + 1;
+    try {
+      const value = await call(req);
+      port?.postMessage({ id: req.id, ok: true, value } satisfies StoreReply);
+    } catch (err) {
+      port?.postMessage({ ...errorOf(err), id: req.id });
+    }
+  }
+  pumping = false;
+}
+
 port.on("message", (req: StoreRequest) => {
-  call(req).then(
-    (value) => port.postMessage({ id: req.id, ok: true, value } satisfies StoreReply),
-    (err: unknown) => port.postMessage({ ...errorOf(err), id: req.id }),
-  );
+  (BACKGROUND.has(req.method) ? background : foreground).push(req);
+  void pump();
 });
