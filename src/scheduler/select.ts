@@ -98,6 +98,18 @@ export function scoreNode(
   return out;
 }
 
+/** `scoreNode`'s total alone: what candidates are compared by, computed without allocating. */
+function totalScore(ctx: PlacementContext, node: Node, rankers: readonly ScorePlugin[]): number {
+  let sum = 0;
+  let weights = 0;
+  for (const r of rankers) {
+    if (!r.applies(ctx)) continue;
+    sum += r.score(ctx, node) * r.weight;
+    weights += Math.abs(r.weight);
+  }
+  return weights === 0 ? 0 : Math.round((sum / weights) * 100) / 100;
+}
+
 function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
@@ -225,7 +237,7 @@ export function selectNode(
   const tally = new FilterTally();
   const preemptible: Node[] = [];
   let best: Node | null = null;
-  let bestScore: Record<string, number> | null = null;
+  let bestTotal = 0;
   let feasible = 0;
   /** Checks and scores one node; true when it is feasible. */
   const consider = (node: Node, classChecked: boolean): boolean => {
@@ -241,10 +253,11 @@ export function selectNode(
       if (opts.preemptible?.has(failed.plugin)) preemptible.push(node);
       return false;
     }
-    const score = scoreNode(ctx, node, opts.rankers);
-    if (bestScore === null || (score.total ?? 0) > (bestScore.total ?? 0)) {
+    // Only the winner's score is kept with its parts: most candidates are compared and dropped.
+    const total = totalScore(ctx, node, opts.rankers);
+    if (best === null || total > bestTotal) {
       best = node;
-      bestScore = score;
+      bestTotal = total;
     }
     return true;
   };
@@ -265,7 +278,8 @@ export function selectNode(
     tally.evaluated += opts.prefiltered.dropped;
     for (const [reason, n] of opts.prefiltered.reasons) tally.add(reason, n);
   }
-  return { node: best, score: bestScore, tally, preemptible };
+  const score = best === null ? null : scoreNode(ctx, best, opts.rankers);
+  return { node: best, score, tally, preemptible };
 }
 
 /** How many feasible candidates to compare: more when spread or affinities need a wider view. */

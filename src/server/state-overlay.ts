@@ -20,7 +20,9 @@ export class OverlayMap<K, V> implements WritableMap<K, V> {
   constructor(private readonly base: ReadonlyMap<K, V>) {}
 
   get(key: K): V | undefined {
-    return this.own.has(key) ? this.own.get(key) : this.base.get(key);
+    // Values are never `undefined`, so one lookup tells whether the layer has the key.
+    const own = this.own.get(key);
+    return own !== undefined ? own : this.base.get(key);
   }
 
   has(key: K): boolean {

@@ -1,0 +1,144 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pino from "pino";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type Fingerprint, systemClock, validateJobSpec } from "../model/index.js";
+import { openStore, type PlanCommit, type Store } from "../store/index.js";
+import { serverConfig } from "./config.js";
+import { ControlPlane } from "./control-plane.js";
+import { ServerMetrics } from "./metrics.js";
+
+const fingerprint = (cpu: number): Fingerprint => ({
+  resources: { cpu, memory: 4096, disk: 10_000 },
+  arch: "x64",
+  os: "linux",
+  kernel: "6.1",
+  hostname: "h",
+  cpuModel: "test",
+  gpus: [],
+  drivers: ["exec"],
+});
+
+const spec = (name: string, cpu: number, count = 1) =>
+  validateJobSpec({
+    name,
+    tasks: [
+      { name: "t", count, driver: "exec", config: { command: "/bin/true" }, resources: { cpu } },
+    ],
+  });
+
+async function until(what: string, check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+// Evaluations waiting together are planned as one batch (each against the committed state plus
+// the plans before it) and committed in one transaction; submissions arriving together are
+// stored in one transaction. These check that batching never changes what is decided.
+describe("control plane batches", () => {
+  let dir: string;
+  let store: Store;
+  let cp: ControlPlane;
+  const planCalls: PlanCommit[][] = [];
+  const submitCalls: number[] = [];
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), "brink-batch-"));
+    const real = await openStore("sqlite::memory:");
+    planCalls.length = 0;
+    submitCalls.length = 0;
+    const spies: Partial<Store> = {
+      applyPlans: (commits) => {
+        planCalls.push([...commits]);
+        return real.applyPlans(commits);
+      },
+      submitJobs: (entries) => {
+        submitCalls.push(entries.length);
+        return real.submitJobs(entries);
+      },
+    };
+    store = new Proxy(real, {
+      get: (target, prop, receiver) => {
+        const spy = spies[prop as keyof Store];
+        if (spy) return spy;
+        const value: unknown = Reflect.get(target, prop, receiver);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    cp = new ControlPlane({
+      store,
+      config: serverConfig({ dataDir: dir }),
+      logger: pino({ level: "silent" }),
+      metrics: new ServerMetrics(),
+      clock: systemClock,
+    });
+    await cp.start();
+  });
+
+  afterEach(async () => {
+    await cp.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function readyNode(name: string, cpu: number): Promise<string> {
+    const { node } = await cp.joinNode({
+      name,
+      site: "s",
+      labels: {},
+      fingerprint: fingerprint(cpu),
+    });
+    await cp.hello(node.id, fingerprint(cpu), [], undefined, undefined);
+    return node.id;
+  }
+
+  it("never places two plans of one batch into the same free room", async () => {
+    await readyNode("only", 1000);
+    // Both submissions are stored together and both evaluations wait for the same batch.
+    const [a, b] = await Promise.all([cp.submitJob(spec("a", 800)), cp.submitJob(spec("b", 800))]);
+    await until(
+      "both evaluated",
+      () => cp.jobAllocations("a").length + cp.jobAllocations("b").length === 2,
+    );
+    const placed = [...cp.jobAllocations("a"), ...cp.jobAllocations("b")].filter((x) => x.nodeId);
+    expect(placed).toHaveLength(1);
+    const waiting = [...cp.jobAllocations("a"), ...cp.jobAllocations("b")].find((x) => !x.nodeId);
+    expect(waiting?.reasons.join(" ")).toMatch(/exhausted cpu/);
+    expect(submitCalls).toEqual([2]);
+    const batched = planCalls.find((c) => c.length === 2);
+    expect(batched?.map((c) => c.evaluation?.id).sort()).toEqual(
+      [a.evaluation.id, b.evaluation.id].sort(),
+    );
+  });
+
+  it("numbers versions of one job submitted twice in one group in order", async () => {
+    const [first, second, other] = await Promise.all([
+      cp.submitJob(spec("same", 100)),
+      cp.submitJob(spec("same", 200)),
+      cp.submitJob(spec("else", 100)),
+    ]);
+    expect(submitCalls).toEqual([3]);
+    expect([first.job.version, second.job.version, other.job.version]).toEqual([1, 2, 1]);
+    expect(second.job.id).toBe(first.job.id);
+    expect(cp.getJob("same").version).toBe(2);
+    expect((await store.listJobVersions(first.job.id)).map((j) => j.version)).toEqual([1, 2]);
+  });
+
+  it("plans each job of a batch on the placements of the ones before it", async () => {
+    for (let i = 0; i < 4; i++) await readyNode(`n${i}`, 1000);
+    const jobs = Array.from({ length: 8 }, (_, i) => spec(`j${i}`, 400, 2));
+    await Promise.all(jobs.map((j) => cp.submitJob(j)));
+    const all = () => jobs.flatMap((j) => cp.jobAllocations(j.name));
+    await until("all evaluated", () => all().length === 16);
+    // 4 nodes × 1000 cpu hold 8 allocations of 400 (two each): the other 8 wait.
+    const perNode = new Map<string, number>();
+    for (const x of all()) if (x.nodeId) perNode.set(x.nodeId, (perNode.get(x.nodeId) ?? 0) + 400);
+    expect([...perNode.values()].every((used) => used <= 1000)).toBe(true);
+    expect(all().filter((x) => x.nodeId).length).toBe(8);
+    expect(planCalls.some((c) => c.length > 1)).toBe(true);
+  });
+});
