@@ -232,7 +232,8 @@ export class ControlPlane {
     for (const s of this.sessions.values()) s.close(1001, "server shutting down");
     await this.worker;
     if (this.flushTimer) clearTimeout(this.flushTimer);
-    await this.mutex.run(() => this.flushReports());
+    const { written } = await this.mutex.run(async () => ({ written: this.flushReports() }));
+    await written.catch((err: unknown) => this.deps.logger.error({ err }, "writing reports failed"));
     await this.events.close();
   }
 
@@ -966,9 +967,9 @@ export class ControlPlane {
 
   /**
    * Agents' status reports are applied to memory at once and written in batches: every 50 ms
-   * one transaction stores the newest version of each changed allocation, job statuses are
-   * derived once per changed job, and waiting work gets one look for new capacity. A report lost
-   * to a crash in between is not lost for good: agents re-report every status when they reconnect.
+   * one transaction stores the newest version of each changed allocation with the job statuses
+   * derived from them, and waiting work gets one look for new capacity. A report lost to a crash
+   * in between is not lost for good: agents re-report every status when they reconnect.
    */
   private markDirty(a: Allocation): void {
     this.dirtyAllocs.add(a.id);
@@ -980,12 +981,20 @@ export class ControlPlane {
     this.flushTimer ??= setTimeout(() => {
       this.flushTimer = null;
       void this.mutex
-        .run(() => this.flushReports())
+        .run(async () => ({ written: this.flushReports() }))
+        .then(({ written }) => written)
         .catch((err: unknown) => this.deps.logger.error({ err }, "writing reports failed"));
     }, 50);
   }
 
-  private async flushReports(): Promise<void> {
+  /**
+   * Takes the changed allocations and posts their write; returns the write, which the caller
+   * awaits after its exclusive section has ended. That is safe because the store applies writes
+   * in the order they are made (see `Store`): a plan or another flush posted later commits later,
+   * and it carries these reports too, since they are in memory already. Only the agents'
+   * acknowledgements wait for the commit.
+   */
+  private flushReports(): Promise<void> {
     const allocs = [...this.dirtyAllocs]
       .map((id) => this.state.allocs.get(id))
       .filter((a): a is Allocation => a !== undefined);
@@ -1002,21 +1011,27 @@ export class ControlPlane {
       const status = deriveJobStatus(job, this.state.allocsOfJob(jobId));
       if (status !== job.status) changed.push({ ...job, status, updatedAt: this.now() });
     }
-    if (allocs.length > 0 || changed.length > 0)
-      await this.deps.store.applyPlans([
-        { upsertAllocs: allocs },
-        ...changed.map((j) => ({
-          upsertAllocs: [],
-          job: { id: j.id, status: j.status, updatedAt: j.updatedAt },
-        })),
-      ]);
+    const written =
+      allocs.length > 0 || changed.length > 0
+        ? this.deps.store.applyPlans([
+            { upsertAllocs: allocs },
+            ...changed.map((j) => ({
+              upsertAllocs: [],
+              job: { id: j.id, status: j.status, updatedAt: j.updatedAt },
+            })),
+          ])
+        : Promise.resolve();
+    // Like the reports they follow from, derived job statuses are in memory before they are stored.
     for (const job of changed) this.state.putJob(job);
-    for (const [nodeId, seq] of acks) this.sessions.get(nodeId)?.send({ type: "report-ack", seq });
     if (this.pendingKick) {
       this.pendingKick = false;
       this.kickBlocked();
     }
     this.refreshGauges();
+    return written.then(() => {
+      for (const [nodeId, seq] of acks)
+        this.sessions.get(nodeId)?.send({ type: "report-ack", seq });
+    });
   }
 
   /**

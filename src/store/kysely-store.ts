@@ -34,6 +34,7 @@ export class KyselyStore implements Store {
   readonly kind: string;
   readonly #dialect: StoreDialect;
   readonly #db: Kysely<Database>;
+  #writes: Promise<unknown> = Promise.resolve();
 
   constructor(dialect: StoreDialect) {
     this.kind = dialect.kind;
@@ -54,11 +55,11 @@ export class KyselyStore implements Store {
   }
 
   setMeta(key: string, value: string): Promise<void> {
-    return meta.setMeta(this.#db, key, value);
+    return this.#ordered(() => meta.setMeta(this.#db, key, value));
   }
 
   putToken(token: TokenRecord): Promise<void> {
-    return tokens.putToken(this.#db, token);
+    return this.#ordered(() => tokens.putToken(this.#db, token));
   }
 
   findToken(hash: string): Promise<TokenRecord | undefined> {
@@ -66,11 +67,11 @@ export class KyselyStore implements Store {
   }
 
   deleteTokensOfNode(nodeId: string): Promise<void> {
-    return tokens.deleteTokensOfNode(this.#db, nodeId);
+    return this.#ordered(() => tokens.deleteTokensOfNode(this.#db, nodeId));
   }
 
   putNode(node: Node): Promise<void> {
-    return nodes.putNode(this.#db, node);
+    return this.#ordered(() => nodes.putNode(this.#db, node));
   }
 
   getNode(id: string): Promise<Node | undefined> {
@@ -93,7 +94,7 @@ export class KyselyStore implements Store {
     lastHeartbeat: string | null,
   ): Promise<void> {
     const change = { status, reason, lastHeartbeat };
-    return this.#transaction((trx) => nodes.setNodeStatus(trx, id, change));
+    return this.#ordered(() => this.#transaction((trx) => nodes.setNodeStatus(trx, id, change)));
   }
 
   submitJob(job: Job, evaluation: Evaluation): Promise<void> {
@@ -102,21 +103,25 @@ export class KyselyStore implements Store {
 
   async submitJobs(entries: readonly { job: Job; evaluation: Evaluation }[]): Promise<void> {
     if (entries.length === 0) return;
-    await this.#transaction(async (trx) => {
-      for (const { job, evaluation } of entries) {
-        await jobs.insertJobVersion(trx, job);
-        await jobs.upsertJob(trx, job);
-        await evaluations.putEvaluation(trx, evaluation);
-      }
-    });
+    await this.#ordered(() =>
+      this.#transaction(async (trx) => {
+        for (const { job, evaluation } of entries) {
+          await jobs.insertJobVersion(trx, job);
+          await jobs.upsertJob(trx, job);
+          await evaluations.putEvaluation(trx, evaluation);
+        }
+      }),
+    );
   }
 
   /** Throws `JOB_NOT_FOUND` when the job was never submitted. */
   updateJob(job: Job, evaluation?: Evaluation): Promise<void> {
-    return this.#transaction(async (trx) => {
-      await jobs.replaceJob(trx, job);
-      if (evaluation) await evaluations.putEvaluation(trx, evaluation);
-    });
+    return this.#ordered(() =>
+      this.#transaction(async (trx) => {
+        await jobs.replaceJob(trx, job);
+        if (evaluation) await evaluations.putEvaluation(trx, evaluation);
+      }),
+    );
   }
 
   getJob(id: string): Promise<Job | undefined> {
@@ -145,11 +150,13 @@ export class KyselyStore implements Store {
 
   async putAllocations(allocs: Allocation[]): Promise<void> {
     if (allocs.length === 0) return;
-    await this.#transaction((trx) => allocations.upsertAllocations(trx, allocs));
+    await this.#ordered(() =>
+      this.#transaction((trx) => allocations.upsertAllocations(trx, allocs)),
+    );
   }
 
   putEvaluation(evaluation: Evaluation): Promise<void> {
-    return evaluations.putEvaluation(this.#db, evaluation);
+    return this.#ordered(() => evaluations.putEvaluation(this.#db, evaluation));
   }
 
   getEvaluation(id: string): Promise<Evaluation | undefined> {
@@ -162,12 +169,12 @@ export class KyselyStore implements Store {
 
   /** Throws `JOB_NOT_FOUND` (and writes nothing) when `commit.job` names an unknown job. */
   applyPlan(commit: PlanCommit): Promise<void> {
-    return this.#transaction((trx) => writePlan(trx, commit));
+    return this.#ordered(() => this.#transaction((trx) => writePlan(trx, commit)));
   }
 
   async applyPlans(commits: readonly PlanCommit[]): Promise<void> {
     if (commits.length === 0) return;
-    await this.#transaction((trx) => writePlans(trx, commits));
+    await this.#ordered(() => this.#transaction((trx) => writePlans(trx, commits)));
   }
 
   async appendEvents(list: readonly BrinkEvent[]): Promise<void> {
@@ -189,6 +196,18 @@ export class KyselyStore implements Store {
 
   countEvents(): Promise<number> {
     return events.countEvents(this.#db);
+  }
+
+  /**
+   * Writes to nodes, jobs, allocations, evaluations, tokens and meta take effect in the order
+   * they are called, one at a time, whatever the dialect's connection pool does: the control
+   * plane may post a write and go on before it commits, and a later write of the same record must
+   * land after it. (The event log's writes stand apart: events are never rewritten.)
+   */
+  #ordered<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#writes.then(work, work);
+    this.#writes = run.catch(() => undefined);
+    return run;
   }
 
   #transaction<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {

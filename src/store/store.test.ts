@@ -405,6 +405,27 @@ for (const backend of BACKENDS) {
         expect(await store.listAllocations()).toStrictEqual([placed]);
       });
 
+      it("applies writes in the order they are called, even when none is awaited", async () => {
+        const job = makeJob();
+        await store.submitJob(job, makeEvaluation(job.id));
+        const alloc = makeAllocation(job);
+        const versions = Array.from({ length: 20 }, (_, i) => ({
+          ...alloc,
+          restarts: i,
+          updatedAt: at(100 + i),
+        }));
+        // Big and small writes mixed, all in flight at once: the last one called wins.
+        const big = Array.from({ length: 300 }, () => makeAllocation(job));
+        await Promise.all(
+          versions.map((v, i) =>
+            i % 2 === 0
+              ? store.putAllocations([...big, v])
+              : store.applyPlans([{ upsertAllocs: [v] }]),
+          ),
+        );
+        expect((await store.getAllocation(alloc.id))?.restarts).toBe(19);
+      });
+
       it("keeps the last of duplicate ids in one batch, and accepts an empty batch", async () => {
         const job = makeJob();
         const first = makeAllocation(job);

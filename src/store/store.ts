@@ -53,7 +53,9 @@ export interface EventRetention {
 
 /**
  * The one persistence interface of the control plane. Backends: `sqlite/` (default) and
- * `postgres/`. Every method is atomic on its own; `applyPlan(s)` and `submitJob` are one transaction.
+ * `postgres/`. Every method is atomic on its own; `applyPlan(s)` and `submitJob(s)` are one
+ * transaction. Writes (all but the event log's) take effect in the order they are called: a
+ * caller may start a write, go on, and rely on any write it starts later landing after it.
  */
 export interface Store {
   /** Backend name, e.g. `sqlite` or `postgres`. */
