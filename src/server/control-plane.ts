@@ -233,7 +233,9 @@ export class ControlPlane {
     await this.worker;
     if (this.flushTimer) clearTimeout(this.flushTimer);
     const { written } = await this.mutex.run(async () => ({ written: this.flushReports() }));
-    await written.catch((err: unknown) => this.deps.logger.error({ err }, "writing reports failed"));
+    await written.catch((err: unknown) =>
+      this.deps.logger.error({ err }, "writing reports failed"),
+    );
     await this.events.close();
   }
 
