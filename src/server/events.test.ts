@@ -72,8 +72,8 @@ describe("EventLog", () => {
     const log = await started();
     for (let i = 0; i < 5000; i++) log.emit(placed(i));
     await log.close();
-    // In transactions of at most 2,000 events, yielding in between.
-    expect(appends).toBe(3);
+    // In transactions of at most 1,000 events, yielding in between.
+    expect(appends).toBe(5);
     expect(await store.countEvents()).toBe(5000);
     const again = await started();
     expect(again.emit(placed(0)).id).toBe(5001);
