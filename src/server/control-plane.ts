@@ -699,8 +699,7 @@ export class ControlPlane {
 
   private async checkDrains(): Promise<void> {
     const nowMs = this.deps.clock.now();
-    for (const node of [...this.state.nodes.values()]) {
-      if (!node.drain) continue;
+    for (const node of this.state.drainingNodes()) {
       const step = drainStep(
         node,
         nowMs,

@@ -51,6 +51,8 @@ export class ClusterState {
   private readonly holdings = new Holdings();
   /** The node list handed to the scheduler; replaced only when a node changes, so its caches hit. */
   private nodeList: Node[] | null = null;
+  /** Nodes being drained (a periodic step looks at these, not at the whole fleet). */
+  private readonly draining = new Set<string>();
   /** Last heartbeat per node, kept apart so a heartbeat does not replace the node object. */
   private readonly heartbeats = new Map<string, string>();
   /** Set once loaded, so loading itself reports nothing. */
@@ -78,7 +80,19 @@ export class ClusterState {
     this.nodes.set(node.id, node);
     this.nodesByName.set(node.name, node.id);
     this.nodeList = null;
+    if (node.drain) this.draining.add(node.id);
+    else this.draining.delete(node.id);
     this.observer?.node(old, node);
+  }
+
+  /** Nodes with a drain under way (a copy: the caller may change them while walking it). */
+  drainingNodes(): Node[] {
+    const out: Node[] = [];
+    for (const id of this.draining) {
+      const n = this.nodes.get(id);
+      if (n) out.push(n);
+    }
+    return out;
   }
 
   nodesInSite(site: string): Node[] {

@@ -18,6 +18,9 @@ interface Report {
 
 export type Verdict = "disconnected" | "down" | "wait";
 
+/** phi of a silence as long as the expected interval: -log10(1/2). */
+const PHI_AT_MEAN = Math.log10(2);
+
 /**
  * Node liveness as the control plane knows it, in memory (heartbeats never touch the store):
  * a phi-accrual detector per node, and what each node's site peers (witnesses) last saw of it.
@@ -70,10 +73,14 @@ export class HealthTracker {
 
   /** True when a node that looked alive should now be suspected. */
   shouldSuspect(nodeId: string, now: number): boolean {
-    return (
-      this.phi(nodeId, now) > this.opts.phiThreshold ||
-      this.silenceMs(nodeId, now) > this.opts.graceMs
-    );
+    const silence = this.silenceMs(nodeId, now);
+    if (silence > this.opts.graceMs) return true;
+    // Checked for every node several times a second: a silence no longer than the expected
+    // interval has phi ≤ log10(2), far below any sensible threshold — skip the arithmetic.
+    const d = this.detectors.get(nodeId);
+    if (!d || (this.opts.phiThreshold > PHI_AT_MEAN && silence <= d.expectedIntervalMs()))
+      return false;
+    return d.phi(now) > this.opts.phiThreshold;
   }
 
   markSuspect(nodeId: string, now: number): void {

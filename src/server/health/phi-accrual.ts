@@ -54,6 +54,11 @@ export class PhiAccrual {
     return this.last;
   }
 
+  /** The mean interval plus the tolerated pause: up to here phi stays at most log10(2). */
+  expectedIntervalMs(): number {
+    return this.mean() + this.opts.acceptablePauseMs;
+  }
+
   mean(): number {
     return this.sum / this.intervals.length;
   }
