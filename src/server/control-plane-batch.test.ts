@@ -45,12 +45,14 @@ describe("control plane batches", () => {
   let cp: ControlPlane;
   const planCalls: PlanCommit[][] = [];
   const submitCalls: number[] = [];
+  let submitChain: Promise<unknown> = Promise.resolve();
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), "brink-batch-"));
     const real = await openStore("sqlite::memory:");
     planCalls.length = 0;
     submitCalls.length = 0;
+    submitChain = Promise.resolve();
     const spies: Partial<Store> = {
       applyPlans: (commits) => {
         planCalls.push([...commits]);
@@ -58,7 +60,10 @@ describe("control plane batches", () => {
       },
       submitJobs: (entries) => {
         submitCalls.push(entries.length);
-        return real.submitJobs(entries);
+        // In order, after the gate (a test may hold writes back to keep them in flight).
+        const write = submitChain.then(() => real.submitJobs(entries));
+        submitChain = write.catch(() => undefined);
+        return write;
       },
     };
     store = new Proxy(real, {
@@ -126,6 +131,30 @@ describe("control plane batches", () => {
     expect(second.job.id).toBe(first.job.id);
     expect(cp.getJob("same").version).toBe(2);
     expect((await store.listJobVersions(first.job.id)).map((j) => j.version)).toEqual([1, 2]);
+  });
+
+  it("numbers a version after one still being stored, and stops the newest", async () => {
+    let open = () => {};
+    submitChain = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const first = cp.submitJob(spec("slow", 100));
+    await new Promise((r) => setTimeout(r, 20));
+    const second = cp.submitJob(spec("slow", 200));
+    await new Promise((r) => setTimeout(r, 20));
+    // Both groups were numbered while the first was still being written.
+    expect(submitCalls).toEqual([1, 1]);
+    expect(() => cp.getJob("slow")).toThrow(/no job/);
+    const stopping = cp.stopJob("slow").catch((err: Error) => err);
+    open();
+    const [a, b] = await Promise.all([first, second]);
+    expect([a.job.version, b.job.version]).toEqual([1, 2]);
+    expect(b.job.id).toBe(a.job.id);
+    // The stop was asked after both submissions returned a number: it applies to version 2.
+    const stopped = await stopping;
+    expect(stopped).not.toBeInstanceOf(Error);
+    expect(cp.getJob("slow")).toMatchObject({ version: 2, stopped: true, status: "dead" });
+    expect((await store.getJob(a.job.id))?.version).toBe(2);
   });
 
   it("plans each job of a batch on the placements of the ones before it", async () => {

@@ -103,6 +103,8 @@ export class ControlPlane {
   private readonly followUps = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private readonly dirtyAllocs = new Set<string>();
   private readonly dirtyJobs = new Set<string>();
+  /** Job versions being stored (by name): the next version of the same job numbers after them. */
+  private readonly inflightJobs = new Map<string, { job: Job; done: Promise<void> }>();
   /** Job submissions waiting to be stored together (see `submitJob`). */
   private readonly submissions: {
     spec: JobSpec;
@@ -325,25 +327,32 @@ export class ControlPlane {
 
   /**
    * Stores a new version of the job and enqueues its evaluation. Submissions that arrive while
-   * the control plane is busy are committed together, in arrival order, in one transaction.
+   * the control plane is busy are stored together, in arrival order, in one transaction. Only
+   * the numbering holds the control plane: the write is awaited outside it (the store applies
+   * writes in call order), then the jobs enter the state and their evaluations the queue.
    */
   submitJob(spec: JobSpec): Promise<{ job: Job; evaluation: Evaluation }> {
     return new Promise((resolve, reject) => {
       this.submissions.push({ spec, resolve, reject });
       if (this.submissions.length > 1) return;
       this.mutex
-        .run(() => this.commitSubmissions())
+        .run(async () => ({ stored: this.postSubmissions() }))
+        .then(({ stored }) => stored)
         .catch((err: unknown) => this.deps.logger.error({ err }, "storing submissions failed"));
     });
   }
 
-  private async commitSubmissions(): Promise<void> {
+  /** Numbers the waiting submissions, posts their write; resolves once they are in the state. */
+  private postSubmissions(): Promise<void> {
     const group = this.submissions.splice(0);
-    if (group.length === 0) return;
+    if (group.length === 0) return Promise.resolve();
     const now = this.now();
     const decided = new Map<string, Job>();
     const entries = group.map(({ spec }) => {
-      const prev = decided.get(spec.name) ?? this.state.jobByIdOrName(spec.name);
+      const prev =
+        decided.get(spec.name) ??
+        this.inflightJobs.get(spec.name)?.job ??
+        this.state.jobByIdOrName(spec.name);
       const job: Job = {
         id: prev?.id ?? newId(),
         name: spec.name,
@@ -359,21 +368,33 @@ export class ControlPlane {
       decided.set(spec.name, job);
       return { job, evaluation: makeEvaluation(newId(), job.id, "job-register", now) };
     });
-    try {
-      await this.deps.store.submitJobs(entries);
-    } catch (err) {
-      for (const s of group) s.reject(err);
-      return;
+    const stored = this.deps.store.submitJobs(entries).then(
+      () => {
+        entries.forEach(({ job, evaluation }, i) => {
+          this.state.putJob(job);
+          group[i]?.resolve({ job, evaluation: this.broker.enqueue(evaluation) });
+        });
+        this.deps.metrics.evalsQueued.set(this.broker.depth);
+      },
+      (err: unknown) => {
+        for (const s of group) s.reject(err);
+      },
+    );
+    for (const { job } of entries) {
+      const entry = { job, done: stored };
+      this.inflightJobs.set(job.name, entry);
+      void stored.then(() => {
+        if (this.inflightJobs.get(job.name) === entry) this.inflightJobs.delete(job.name);
+      });
     }
-    entries.forEach(({ job, evaluation }, i) => {
-      this.state.putJob(job);
-      group[i]?.resolve({ job, evaluation: this.broker.enqueue(evaluation) });
-    });
-    this.deps.metrics.evalsQueued.set(this.broker.depth);
+    return stored;
   }
 
   stopJob(idOrName: string): Promise<{ job: Job; evaluation: Evaluation }> {
     return this.mutex.run(async () => {
+      // A version of it still being stored lands first: the stop applies to the newest.
+      const byName = this.state.jobByIdOrName(idOrName)?.name ?? idOrName;
+      await this.inflightJobs.get(byName)?.done;
       const current = this.getJob(idOrName);
       const now = this.now();
       const job: Job = { ...current, stopped: true, status: "dead", updatedAt: now };
@@ -553,7 +574,14 @@ export class ControlPlane {
           upsertAllocs: d.allocs,
           evaluation: d.done,
           ...(d.job && d.plan.jobStatus !== d.job.status
-            ? { job: { id: d.job.id, status: d.plan.jobStatus, updatedAt: d.now } }
+            ? {
+                job: {
+                  id: d.job.id,
+                  status: d.plan.jobStatus,
+                  updatedAt: d.now,
+                  version: d.job.version,
+                },
+              }
             : {}),
         })),
       );
@@ -573,8 +601,10 @@ export class ControlPlane {
     for (const a of plan.preempt) this.preempting.add(a.id);
     for (const a of d.allocs) this.state.putAlloc(a);
     this.preempting.clear();
-    if (plan.jobStatus !== job.status)
-      this.state.putJob({ ...job, status: plan.jobStatus, updatedAt: d.now });
+    // A newer version stored meanwhile keeps its own status (its evaluation sets it).
+    const current = this.state.jobs.get(job.id);
+    if (current?.version === job.version && plan.jobStatus !== current.status)
+      this.state.putJob({ ...current, status: plan.jobStatus, updatedAt: d.now });
     this.blocked.note(job, plan.unplaced);
     const placed = plan.place.filter((a) => a.nodeId !== null).length;
     this.deps.metrics.placements.inc(placed);
@@ -1018,7 +1048,7 @@ export class ControlPlane {
             { upsertAllocs: allocs },
             ...changed.map((j) => ({
               upsertAllocs: [],
-              job: { id: j.id, status: j.status, updatedAt: j.updatedAt },
+              job: { id: j.id, status: j.status, updatedAt: j.updatedAt, version: j.version },
             })),
           ])
         : Promise.resolve();
@@ -1082,8 +1112,16 @@ export class ControlPlane {
     const status = deriveJobStatus(job, this.state.allocsOfJob(jobId));
     if (status === job.status) return;
     const next = { ...job, status, updatedAt: this.now() };
-    await this.deps.store.updateJob(next);
-    this.state.putJob(next);
+    // Status only, and only while this version is the stored one (a newer one may be in flight).
+    await this.deps.store.applyPlans([
+      {
+        upsertAllocs: [],
+        job: { id: jobId, status, updatedAt: next.updatedAt, version: job.version },
+      },
+    ]);
+    const current = this.state.jobs.get(jobId);
+    if (current?.version === job.version)
+      this.state.putJob({ ...current, status, updatedAt: next.updatedAt });
   }
 
   logsFor(allocId: string, stream: "stdout" | "stderr", tailBytes: number): Promise<string> {

@@ -603,6 +603,36 @@ for (const backend of BACKENDS) {
         expect(await store.getEvaluation(evaluation.id)).toStrictEqual(evaluation);
       });
 
+      it("writes a version-scoped job status only while that version is stored", async () => {
+        const { job } = await submitted();
+        const v2 = { ...job, version: 2, updatedAt: at(30) };
+        await store.submitJob(v2, makeEvaluation(job.id));
+        // Derived from version 1, arriving after version 2 was stored: left alone.
+        await store.applyPlans([
+          {
+            upsertAllocs: [],
+            job: { id: job.id, status: "running", updatedAt: at(40), version: 1 },
+          },
+        ]);
+        expect(await store.getJob(job.id)).toStrictEqual(v2);
+        await store.applyPlans([
+          {
+            upsertAllocs: [],
+            job: { id: job.id, status: "running", updatedAt: at(41), version: 2 },
+          },
+        ]);
+        expect((await store.getJob(job.id))?.status).toBe("running");
+        const missing = await rejection(
+          store.applyPlans([
+            {
+              upsertAllocs: [],
+              job: { id: newId(), status: "running", updatedAt: at(42), version: 1 },
+            },
+          ]),
+        );
+        expect(missing.code).toBe("JOB_NOT_FOUND");
+      });
+
       it("commits several plans in one transaction, all or none (applyPlans)", async () => {
         const a = await submitted();
         const b = await submitted();

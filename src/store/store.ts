@@ -22,8 +22,11 @@ export interface TokenRecord {
 export interface PlanCommit {
   /** Allocations to insert, or to overwrite when the id exists (e.g. an unplaced one now placed). */
   upsertAllocs: Allocation[];
-  /** Job status to record alongside, when it changed. */
-  job?: { id: string; status: Job["status"]; updatedAt: string };
+  /**
+   * Job status to record alongside, when it changed. With `version`, only while that version is
+   * the stored one (a newer version stored meanwhile is left alone).
+   */
+  job?: { id: string; status: Job["status"]; updatedAt: string; version?: number };
   /** The evaluation this plan completes. */
   evaluation?: Evaluation;
 }

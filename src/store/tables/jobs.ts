@@ -49,15 +49,18 @@ export async function replaceJob(db: Executor, job: Job): Promise<void> {
 /** Read-modify-write of the status; run it in a transaction (see `setNodeStatus`). */
 export async function setJobStatus(
   db: Executor,
-  change: { id: string; status: Job["status"]; updatedAt: string },
+  change: { id: string; status: Job["status"]; updatedAt: string; version?: number },
 ): Promise<void> {
-  const locked = await db
-    .updateTable("jobs")
-    .set({ status: change.status })
-    .where("id", "=", change.id)
-    .executeTakeFirst();
+  let update = db.updateTable("jobs").set({ status: change.status }).where("id", "=", change.id);
+  if (change.version !== undefined) update = update.where("version", "=", change.version);
+  const locked = await update.executeTakeFirst();
   const job = touchedAny(locked) ? await getJob(db, change.id) : undefined;
-  if (!job) throw new BrinkError("JOB_NOT_FOUND", `job ${change.id} not found`);
+  if (!job) {
+    // A status derived from an older version is moot once a newer one is stored (its own
+    // evaluation sets its status); a job that does not exist at all is an error.
+    if (change.version !== undefined && (await getJob(db, change.id))) return;
+    throw new BrinkError("JOB_NOT_FOUND", `job ${change.id} not found`);
+  }
   job.status = change.status;
   job.updatedAt = change.updatedAt;
   await db.updateTable("jobs").set(jobRow(job)).where("id", "=", job.id).execute();
