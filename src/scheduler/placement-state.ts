@@ -49,8 +49,22 @@ export class PlacementState {
     bump(perNode, nodeId, by);
   }
 
+  /** The node last asked about: a candidate's checks and rankers ask for it in a row. */
+  private lastNode: string | null = null;
+  private lastUsed: Resources = ZERO_RESOURCES;
+
   usedOn(nodeId: string): Resources {
-    return this.used.get(nodeId) ?? this.snapshot.usage.get(nodeId) ?? ZERO_RESOURCES;
+    if (nodeId === this.lastNode) return this.lastUsed;
+    const used = this.used.get(nodeId) ?? this.snapshot.usage.get(nodeId) ?? ZERO_RESOURCES;
+    this.lastNode = nodeId;
+    this.lastUsed = used;
+    return used;
+  }
+
+  private setUsed(nodeId: string, used: Resources): void {
+    this.used.set(nodeId, used);
+    this.lastNode = nodeId;
+    this.lastUsed = used;
   }
 
   devicesUsedOn(nodeId: string): ReadonlySet<string> {
@@ -75,7 +89,7 @@ export class PlacementState {
   }
 
   take(a: Pick<Allocation, "task" | "resources" | "devices">, nodeId: string): void {
-    this.used.set(nodeId, addResources(this.usedOn(nodeId), a.resources));
+    this.setUsed(nodeId, addResources(this.usedOn(nodeId), a.resources));
     if (a.devices.length > 0) {
       const set = this.ownDevices(nodeId);
       for (const d of a.devices) set.add(d);
@@ -89,7 +103,7 @@ export class PlacementState {
     nodeId: string,
     ofThisJob: boolean,
   ): void {
-    this.used.set(nodeId, subtractResources(this.usedOn(nodeId), a.resources));
+    this.setUsed(nodeId, subtractResources(this.usedOn(nodeId), a.resources));
     if (a.devices.length > 0) {
       const set = this.ownDevices(nodeId);
       for (const d of a.devices) set.delete(d);

@@ -58,6 +58,11 @@ export interface FeasibilityPlugin {
   readonly name: string;
   /** True when the result depends only on the node's class (labels, drivers, status, GPUs), not on usage. */
   readonly cacheable: boolean;
+  /**
+   * False when the check cannot fail for this placement (the task asks for nothing it checks):
+   * it is then not run per candidate. Looks only at the context. Absent: always applies.
+   */
+  applies?(ctx: PlacementContext): boolean;
   check(ctx: PlacementContext, node: Node): string | null;
 }
 

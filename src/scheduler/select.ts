@@ -66,13 +66,13 @@ function classCheck(
   return reason;
 }
 
+/** The usage checks (those that apply to this placement) in order; the first failure. */
 function usageCheck(
   ctx: PlacementContext,
   node: Node,
   plugins: readonly FeasibilityPlugin[],
 ): { reason: string; plugin: string } | null {
   for (const p of plugins) {
-    if (p.cacheable) continue;
     const reason = p.check(ctx, node);
     if (reason !== null) return { reason, plugin: p.name };
   }
@@ -98,16 +98,21 @@ export function scoreNode(
   return out;
 }
 
-/** `scoreNode`'s total alone: what candidates are compared by, computed without allocating. */
-function totalScore(ctx: PlacementContext, node: Node, rankers: readonly ScorePlugin[]): number {
+/**
+ * `scoreNode`'s total alone: what candidates are compared by, computed without allocating.
+ * `active` are the rankers that apply to this placement (`applies` looks only at the context,
+ * so it is asked once per placement, not once per candidate); `weights` their absolute sum.
+ */
+function totalScore(
+  ctx: PlacementContext,
+  node: Node,
+  active: readonly ScorePlugin[],
+  weights: number,
+): number {
+  if (weights === 0) return 0;
   let sum = 0;
-  let weights = 0;
-  for (const r of rankers) {
-    if (!r.applies(ctx)) continue;
-    sum += r.score(ctx, node) * r.weight;
-    weights += Math.abs(r.weight);
-  }
-  return weights === 0 ? 0 : Math.round((sum / weights) * 100) / 100;
+  for (const r of active) sum += r.score(ctx, node) * r.weight;
+  return Math.round((sum / weights) * 100) / 100;
 }
 
 function gcd(a: number, b: number): number {
@@ -177,7 +182,7 @@ export function classFilter(
   nodes: readonly Node[],
   feasibility: readonly FeasibilityPlugin[],
   cache: ClassCache,
-): { passed: Node[]; dropped: number; reasons: Map<string, number> } {
+): { passed: readonly Node[]; dropped: number; reasons: Map<string, number> } {
   const passed: Node[] = [];
   const reasons = new Map<string, number>();
   if (needsPerNodeChecks(ctx)) {
@@ -190,6 +195,8 @@ export function classFilter(
     // Check each class once (on its first node), then sort the nodes in one tight loop.
     const { ids, firsts } = classIndex(nodes);
     const verdicts = firsts.map((node) => classCheck(ctx, node, feasibility, cache));
+    // Every class passes (a fleet of alike nodes, a task with no constraints): the list itself.
+    if (verdicts.every((v) => v === null)) return { passed: nodes, dropped: 0, reasons };
     for (let i = 0; i < nodes.length; i++) {
       const reason = verdicts[ids[i] as number] ?? null;
       if (reason === null) passed.push(nodes[i] as Node);
@@ -239,6 +246,10 @@ export function selectNode(
   let best: Node | null = null;
   let bestTotal = 0;
   let feasible = 0;
+  // Usage checks and rankers that can matter for this placement (each looks only at `ctx`).
+  const checks = opts.feasibility.filter((p) => !p.cacheable && (p.applies?.(ctx) ?? true));
+  const active = opts.rankers.filter((r) => r.applies(ctx));
+  const weights = active.reduce((sum, r) => sum + Math.abs(r.weight), 0);
   /** Checks and scores one node; true when it is feasible. */
   const consider = (node: Node, classChecked: boolean): boolean => {
     tally.evaluated++;
@@ -247,14 +258,14 @@ export function selectNode(
       tally.add(classReason);
       return false;
     }
-    const failed = usageCheck(ctx, node, opts.feasibility);
+    const failed = usageCheck(ctx, node, checks);
     if (failed !== null) {
       tally.add(failed.reason);
       if (opts.preemptible?.has(failed.plugin)) preemptible.push(node);
       return false;
     }
     // Only the winner's score is kept with its parts: most candidates are compared and dropped.
-    const total = totalScore(ctx, node, opts.rankers);
+    const total = totalScore(ctx, node, active, weights);
     if (best === null || total > bestTotal) {
       best = node;
       bestTotal = total;

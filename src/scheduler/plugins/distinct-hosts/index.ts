@@ -4,6 +4,7 @@ import type { FeasibilityPlugin } from "../../plugin.js";
 export const distinctHosts: FeasibilityPlugin = {
   name: "distinct-hosts",
   cacheable: false,
+  applies: (ctx) => ctx.distinctHosts !== "none",
   check(ctx, node) {
     if (ctx.distinctHosts === "job" && ctx.jobCountOn(node.id) > 0)
       return "distinct hosts: job already on node";

@@ -42,6 +42,7 @@ function describe(req: GpuRequest): string {
 export const gpus: FeasibilityPlugin = {
   name: "gpus",
   cacheable: false,
+  applies: (ctx) => ctx.gpu !== undefined,
   check(ctx, node) {
     const req = ctx.gpu;
     if (!req) return null;

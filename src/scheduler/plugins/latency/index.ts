@@ -7,6 +7,7 @@ import type { FeasibilityPlugin } from "../../plugin.js";
 export const latency: FeasibilityPlugin = {
   name: "latency",
   cacheable: false,
+  applies: (ctx) => ctx.latency.length > 0,
   check(ctx, node) {
     for (const c of ctx.latency) {
       const rtt = ctx.rtt(node, c.to);
