@@ -346,6 +346,15 @@ export class ControlPlane {
   private postSubmissions(): Promise<void> {
     const group = this.submissions.splice(0);
     if (group.length === 0) return Promise.resolve();
+    try {
+      return this.storeSubmissions(group);
+    } catch (err) {
+      for (const s of group) s.reject(err);
+      return Promise.resolve();
+    }
+  }
+
+  private storeSubmissions(group: ControlPlane["submissions"]): Promise<void> {
     const now = this.now();
     const decided = new Map<string, Job>();
     const entries = group.map(({ spec }) => {
@@ -392,9 +401,13 @@ export class ControlPlane {
 
   stopJob(idOrName: string): Promise<{ job: Job; evaluation: Evaluation }> {
     return this.mutex.run(async () => {
-      // A version of it still being stored lands first: the stop applies to the newest.
+      // Versions of it submitted before the stop land first: the stop applies to the newest.
       const byName = this.state.jobByIdOrName(idOrName)?.name ?? idOrName;
-      await this.inflightJobs.get(byName)?.done;
+      if (this.submissions.some((s) => s.spec.name === byName)) void this.postSubmissions();
+      for (let inflight = this.inflightJobs.get(byName); inflight; ) {
+        await inflight.done;
+        inflight = this.inflightJobs.get(byName);
+      }
       const current = this.getJob(idOrName);
       const now = this.now();
       const job: Job = { ...current, stopped: true, status: "dead", updatedAt: now };
@@ -1148,8 +1161,7 @@ export class ControlPlane {
     const session = this.sessions.get(nodeId);
     if (!session) return;
     const allocs: AgentAlloc[] = [];
-    for (const a of this.state.allocsOnNode(nodeId)) {
-      if (isTerminal(a.status)) continue;
+    for (const a of this.state.liveAllocsOnNode(nodeId)) {
       const job = this.state.jobs.get(a.jobId);
       allocs.push({
         id: a.id,
@@ -1164,7 +1176,7 @@ export class ControlPlane {
       });
     }
     const msg = this.sync.next(nodeId, allocs);
-    if (msg) session.send(msg);
+    if (msg) session.sendText(msg.text);
   }
 
   /** Gauges are recomputed at most once a second (a pass over every node and allocation). */

@@ -20,6 +20,7 @@ export class OverlayMap<K, V> implements WritableMap<K, V> {
   constructor(private readonly base: ReadonlyMap<K, V>) {}
 
   get(key: K): V | undefined {
+    if (this.own.size === 0) return this.base.get(key);
     // Values are never `undefined`, so one lookup tells whether the layer has the key.
     const own = this.own.get(key);
     return own !== undefined ? own : this.base.get(key);

@@ -1,5 +1,6 @@
 import {
   type Allocation,
+  isTerminal,
   type Job,
   type Node,
   type Resources,
@@ -47,6 +48,8 @@ export class ClusterState {
   private readonly nodesBySite = new Map<string, Set<string>>();
   private readonly allocsByJob = new Map<string, Set<string>>();
   private readonly allocsByNode = new Map<string, Set<string>>();
+  /** Allocations not yet terminal, per node: what its agent is told to run or stop. */
+  private readonly liveByNode = new Map<string, Set<string>>();
   /** The scheduler's snapshot, kept up to date as allocations change (never rebuilt per evaluation). */
   private readonly holdings = new Holdings();
   /** The node list handed to the scheduler; replaced only when a node changes, so its caches hit. */
@@ -151,11 +154,13 @@ export class ClusterState {
     if (old && holdsResources(old)) this.holdings.hold(old, -1);
     if (holdsResources(alloc)) this.holdings.hold(alloc, 1);
     if (old) removeFromIndex(this.allocsByNode, old.nodeId, old.id);
+    if (old && !isTerminal(old.status)) removeFromIndex(this.liveByNode, old.nodeId, old.id);
     this.allocs.set(alloc.id, alloc);
     if ((alloc.taskSpec.ports?.length ?? 0) > 0 || (old?.taskSpec.ports?.length ?? 0) > 0)
       this.onEndpointChange?.();
     addToIndex(this.allocsByJob, alloc.jobId, alloc.id);
     addToIndex(this.allocsByNode, alloc.nodeId, alloc.id);
+    if (!isTerminal(alloc.status)) addToIndex(this.liveByNode, alloc.nodeId, alloc.id);
     this.observer?.alloc(old, alloc);
   }
 
@@ -165,6 +170,11 @@ export class ClusterState {
 
   allocsOnNode(nodeId: string): Allocation[] {
     return this.collect(this.allocsByNode.get(nodeId));
+  }
+
+  /** The node's allocations that are not terminal (without walking its history). */
+  liveAllocsOnNode(nodeId: string): Allocation[] {
+    return this.collect(this.liveByNode.get(nodeId));
   }
 
   private collect(ids: Set<string> | undefined): Allocation[] {

@@ -17,7 +17,11 @@ class WsSession implements AgentSession {
   ) {}
 
   send(message: ServerMessage): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+    this.sendText(JSON.stringify(message));
+  }
+
+  sendText(json: string): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(json);
   }
 
   close(code: number, reason: string): void {

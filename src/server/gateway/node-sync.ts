@@ -1,18 +1,38 @@
 import type { AgentAlloc, ServerMessage, SyncPoint } from "../../model/index.js";
 
-/** Task specs' canonical text, per spec object (allocations of one job version share theirs). */
+/** Task specs' JSON text, per spec object (allocations of one job version share theirs). */
 const specText = new WeakMap<object, string>();
 
-/** Canonical form of an allocation as the agent sees it: equal digests = nothing to send. */
-function digest(a: AgentAlloc): string {
+/** An allocation's JSON text as the agent gets it: the spec (the bulk) is encoded once per spec. */
+function encodeAlloc(a: AgentAlloc): string {
   const cacheable = typeof a.taskSpec === "object" && a.taskSpec !== null;
   let spec = cacheable ? specText.get(a.taskSpec) : undefined;
   if (spec === undefined) {
-    spec = JSON.stringify(a.taskSpec);
-    if (cacheable) specText.set(a.taskSpec, spec);
+    spec = JSON.stringify(a.taskSpec) as string | undefined;
+    if (cacheable && spec !== undefined) specText.set(a.taskSpec, spec);
   }
-  // Everything but the spec is small; the spec (the bulk) is stringified once per spec object.
-  return `${JSON.stringify({ ...a, taskSpec: undefined })}\u0000${spec}`;
+  const rest = JSON.stringify({ ...a, taskSpec: undefined });
+  if (spec === undefined) return rest;
+  return rest === "{}" ? `{"taskSpec":${spec}}` : `${rest.slice(0, -1)},"taskSpec":${spec}}`;
+}
+
+/**
+ * What the server believes an agent has of one allocation: its text (equal text = nothing to
+ * send) and the objects it was made from, so an allocation whose agent-visible parts are the
+ * same objects (a status report replaces the allocation, not its spec) is not encoded again.
+ */
+interface Believed {
+  text: string;
+  taskSpec: unknown;
+  resources: unknown;
+  desiredStatus: string;
+  jobName: string;
+}
+
+/** A message for one agent with its JSON text, built from the allocations' cached texts. */
+export interface SyncMessage {
+  message: Extract<ServerMessage, { type: "allocs" }>;
+  text: string;
 }
 
 /**
@@ -24,7 +44,7 @@ function digest(a: AgentAlloc): string {
  */
 export class NodeSync {
   private readonly seq = new Map<string, number>();
-  private readonly believed = new Map<string, Map<string, string>>();
+  private readonly believed = new Map<string, Map<string, Believed>>();
 
   constructor(readonly epoch: string) {}
 
@@ -42,29 +62,61 @@ export class NodeSync {
   }
 
   /** The message that brings the agent to `desired`, or null when it already has it. */
-  next(nodeId: string, desired: readonly AgentAlloc[]): ServerMessage | null {
+  next(nodeId: string, desired: readonly AgentAlloc[]): SyncMessage | null {
     const before = this.believed.get(nodeId);
-    const after = new Map(desired.map((a) => [a.id, digest(a)]));
+    const after = new Map<string, Believed>();
+    const changed: AgentAlloc[] = [];
+    const texts: string[] = [];
+    for (const a of desired) {
+      const had = before?.get(a.id);
+      if (
+        had !== undefined &&
+        had.taskSpec === a.taskSpec &&
+        had.resources === a.resources &&
+        had.desiredStatus === a.desiredStatus &&
+        had.jobName === a.jobName
+      ) {
+        after.set(a.id, had);
+        continue;
+      }
+      const text = encodeAlloc(a);
+      after.set(a.id, {
+        text,
+        taskSpec: a.taskSpec,
+        resources: a.resources,
+        desiredStatus: a.desiredStatus,
+        jobName: a.jobName,
+      });
+      if (had?.text === text) continue;
+      changed.push(a);
+      texts.push(text);
+    }
     const seq = (this.seq.get(nodeId) ?? 0) + 1;
     if (!before) {
       this.commit(nodeId, seq, after);
-      return {
-        type: "allocs",
-        epoch: this.epoch,
-        seq,
-        full: true,
-        allocs: [...desired],
-        remove: [],
-      };
+      const message = { type: "allocs" as const, epoch: this.epoch, seq, full: true };
+      return this.encoded({ ...message, allocs: [...desired], remove: [] }, texts);
     }
-    const changed = desired.filter((a) => before.get(a.id) !== after.get(a.id));
-    const remove = [...before.keys()].filter((id) => !after.has(id));
-    if (changed.length === 0 && remove.length === 0) return null;
+    const remove: string[] = [];
+    for (const id of before.keys()) if (!after.has(id)) remove.push(id);
+    if (changed.length === 0 && remove.length === 0) {
+      // Same content from new objects (e.g. reloaded): remember them, nothing to send.
+      this.believed.set(nodeId, after);
+      return null;
+    }
     this.commit(nodeId, seq, after);
-    return { type: "allocs", epoch: this.epoch, seq, full: false, allocs: changed, remove };
+    const message = { type: "allocs" as const, epoch: this.epoch, seq, full: false };
+    return this.encoded({ ...message, allocs: changed, remove }, texts);
   }
 
-  private commit(nodeId: string, seq: number, state: Map<string, string>): void {
+  /** The message's JSON text (the value `JSON.stringify(message)` encodes), from cached texts. */
+  private encoded(message: SyncMessage["message"], texts: readonly string[]): SyncMessage {
+    const head = JSON.stringify({ ...message, allocs: undefined, remove: undefined });
+    const text = `${head.slice(0, -1)},"allocs":[${texts.join(",")}],"remove":${JSON.stringify(message.remove)}}`;
+    return { message, text };
+  }
+
+  private commit(nodeId: string, seq: number, state: Map<string, Believed>): void {
     this.seq.set(nodeId, seq);
     this.believed.set(nodeId, state);
   }

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import type { Allocation, AllocStatus } from "../model/index.js";
+import { ClusterState } from "./state.js";
+
+const alloc = (id: string, nodeId: string | null, status: AllocStatus): Allocation =>
+  ({
+    id,
+    jobId: "j",
+    nodeId,
+    status,
+    desiredStatus: "run",
+    resources: { cpu: 100, memory: 0, disk: 0 },
+    devices: [],
+    taskSpec: { ports: [] },
+    createdAt: "2026-01-01T00:00:00.000Z",
+  }) as unknown as Allocation;
+
+describe("ClusterState", () => {
+  it("lists a node's live allocations without its finished ones, following every change", () => {
+    const state = new ClusterState();
+    state.putAlloc(alloc("a", "n1", "pending"));
+    state.putAlloc(alloc("b", "n1", "running"));
+    state.putAlloc(alloc("c", "n1", "complete"));
+    state.putAlloc(alloc("d", "n2", "running"));
+    state.putAlloc(alloc("e", null, "pending"));
+    const live = (node: string) => state.liveAllocsOnNode(node).map((a) => a.id);
+    expect(live("n1")).toEqual(["a", "b"]);
+    expect(state.allocsOnNode("n1").map((a) => a.id)).toEqual(["a", "b", "c"]);
+    state.putAlloc(alloc("a", "n1", "running"));
+    state.putAlloc(alloc("b", "n1", "failed"));
+    // Moved to another node (a rescheduled record keeps its id only in tests, but the index must follow).
+    state.putAlloc(alloc("d", "n1", "running"));
+    expect(live("n1")).toEqual(["a", "d"]);
+    expect(live("n2")).toEqual([]);
+    expect(live("n3")).toEqual([]);
+  });
+});
