@@ -43,6 +43,7 @@ describe("control plane batches", () => {
   let dir: string;
   let store: Store;
   let cp: ControlPlane;
+  let metrics: ServerMetrics;
   const planCalls: PlanCommit[][] = [];
   const submitCalls: number[] = [];
   let submitChain: Promise<unknown> = Promise.resolve();
@@ -74,11 +75,12 @@ describe("control plane batches", () => {
         return typeof value === "function" ? value.bind(target) : value;
       },
     });
+    metrics = new ServerMetrics();
     cp = new ControlPlane({
       store,
       config: serverConfig({ dataDir: dir }),
       logger: pino({ level: "silent" }),
-      metrics: new ServerMetrics(),
+      metrics,
       clock: systemClock,
     });
     await cp.start();
@@ -142,19 +144,65 @@ describe("control plane batches", () => {
     await new Promise((r) => setTimeout(r, 20));
     const second = cp.submitJob(spec("slow", 200));
     await new Promise((r) => setTimeout(r, 20));
-    // Both groups were numbered while the first was still being written.
-    expect(submitCalls).toEqual([1, 1]);
+    // Not visible before it is stored.
     expect(() => cp.getJob("slow")).toThrow(/no job/);
     const stopping = cp.stopJob("slow").catch((err: Error) => err);
     open();
     const [a, b] = await Promise.all([first, second]);
+    expect(submitCalls).toEqual([1, 1]);
     expect([a.job.version, b.job.version]).toEqual([1, 2]);
     expect(b.job.id).toBe(a.job.id);
-    // The stop was asked after both submissions returned a number: it applies to version 2.
+    // The stop was asked after both submissions: it applies to version 2.
     const stopped = await stopping;
     expect(stopped).not.toBeInstanceOf(Error);
     expect(cp.getJob("slow")).toMatchObject({ version: 2, stopped: true, status: "dead" });
     expect((await store.getJob(a.job.id))?.version).toBe(2);
+  });
+
+  it("plans a submission while it is being stored and commits the plan only after it", async () => {
+    await readyNode("n", 1000);
+    let open = () => {};
+    submitChain = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const submitted = cp.submitJob(spec("early", 100, 2));
+    await new Promise((r) => setTimeout(r, 30));
+    // Planned already (the scheduler ran), but nothing is committed.
+    const runs = (await metrics.schedulerSeconds.get()).values.find((v) =>
+      v.metricName?.endsWith("_count"),
+    );
+    expect(runs?.value).toBe(1);
+    expect(planCalls).toEqual([]);
+    open();
+    const { job, evaluation } = await submitted;
+    await until("placed", () => cp.jobAllocations("early").filter((x) => x.nodeId).length === 2);
+    const [commit] = planCalls;
+    expect(commit?.[0]?.evaluation).toMatchObject({ id: evaluation.id, status: "complete" });
+    expect((await store.listAllocations({ jobId: job.id })).length).toBe(2);
+  });
+
+  it("drops a plan whose submission was not stored", async () => {
+    await readyNode("n", 1000);
+    let fail = (_err: Error) => {};
+    submitChain = new Promise<void>((_resolve, reject) => {
+      fail = reject;
+    });
+    const submitted = cp.submitJob(spec("lost", 100)).catch((err: Error) => err);
+    await new Promise((r) => setTimeout(r, 30));
+    fail(new Error("disk full"));
+    expect(await submitted).toBeInstanceOf(Error);
+    // The control plane goes on: the next submission is planned and committed as usual.
+    submitChain = Promise.resolve();
+    await cp.submitJob(spec("next", 100));
+    await until("next placed", () => cp.jobAllocations("next").some((x) => x.nodeId));
+    expect(() => cp.getJob("lost")).toThrow(/no job/);
+    expect(
+      planCalls
+        .flat()
+        .flatMap((c) => c.upsertAllocs)
+        .map((x) => x.jobId),
+    ).toEqual([cp.getJob("next").id]);
+    expect(await store.listJobs()).toHaveLength(1);
   });
 
   it("plans each job of a batch on the placements of the ones before it", async () => {

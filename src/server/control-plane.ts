@@ -51,6 +51,14 @@ const BATCH_EVALS = 64;
 const BATCH_ALLOCS = 5000;
 
 /** An evaluation's plan, decided and checked, waiting for its batch to commit. */
+/** A job version whose write is in flight: `done` settles when it has landed or failed. */
+interface InflightJob {
+  job: Job;
+  done: Promise<void>;
+  /** True once stored, false when the write failed. */
+  stored: Promise<boolean>;
+}
+
 interface Decided {
   evaluation: Evaluation;
   /** The evaluation as it is stored once the plan commits. */
@@ -63,6 +71,8 @@ interface Decided {
   now: string;
   /** `performance.now()` when planning began. */
   started: number;
+  /** The write of the job version planned for, when it was still being stored: true once stored. */
+  stored?: Promise<boolean>;
 }
 
 export interface ControlPlaneDeps {
@@ -104,7 +114,11 @@ export class ControlPlane {
   private readonly dirtyAllocs = new Set<string>();
   private readonly dirtyJobs = new Set<string>();
   /** Job versions being stored (by name): the next version of the same job numbers after them. */
-  private readonly inflightJobs = new Map<string, { job: Job; done: Promise<void> }>();
+  private readonly inflightJobs = new Map<string, InflightJob>();
+  /** The same versions by job id: their evaluations are planned while they are being stored. */
+  private readonly inflightById = new Map<string, InflightJob>();
+  /** Evaluations of submissions whose write failed: dropped when the worker reaches them. */
+  private readonly unstored = new Set<string>();
   /** Job submissions waiting to be stored together (see `submitJob`). */
   private readonly submissions: {
     spec: JobSpec;
@@ -377,23 +391,34 @@ export class ControlPlane {
       decided.set(spec.name, job);
       return { job, evaluation: makeEvaluation(newId(), job.id, "job-register", now) };
     });
-    const stored = this.deps.store.submitJobs(entries).then(
+    const write = this.deps.store.submitJobs(entries);
+    // The evaluations are queued at once: the worker plans them while the write lands, and
+    // commits a plan only once its job version is stored (see `commit`).
+    const queued = entries.map(({ evaluation }) => this.broker.enqueue(evaluation));
+    this.deps.metrics.evalsQueued.set(this.broker.depth);
+    const ok = write.then(
+      () => true,
+      () => false,
+    );
+    const stored = write.then(
       () => {
-        entries.forEach(({ job, evaluation }, i) => {
+        entries.forEach(({ job }, i) => {
           this.state.putJob(job);
-          group[i]?.resolve({ job, evaluation: this.broker.enqueue(evaluation) });
+          group[i]?.resolve({ job, evaluation: queued[i] as Evaluation });
         });
-        this.deps.metrics.evalsQueued.set(this.broker.depth);
       },
       (err: unknown) => {
+        for (const { evaluation } of entries) this.unstored.add(evaluation.id);
         for (const s of group) s.reject(err);
       },
     );
     for (const { job } of entries) {
-      const entry = { job, done: stored };
+      const entry: InflightJob = { job, done: stored, stored: ok };
       this.inflightJobs.set(job.name, entry);
+      this.inflightById.set(job.id, entry);
       void stored.then(() => {
         if (this.inflightJobs.get(job.name) === entry) this.inflightJobs.delete(job.name);
+        if (this.inflightById.get(job.id) === entry) this.inflightById.delete(job.id);
       });
     }
     return stored;
@@ -504,6 +529,7 @@ export class ControlPlane {
     let decided: Decided[] = [];
     let allocs = 0;
     for (const evaluation of batch) {
+      if (this.unstored.delete(evaluation.id)) continue;
       const started = performance.now();
       let d: Decided;
       try {
@@ -531,7 +557,9 @@ export class ControlPlane {
   /** One evaluation: snapshot (committed state + the batch so far) → scheduler → plan check. */
   private decide(evaluation: Evaluation, view: StateOverlay): Decided {
     const started = performance.now();
-    const job = this.state.jobs.get(evaluation.jobId);
+    // A version still being stored is planned for now and committed once it has landed.
+    const inflight = this.inflightById.get(evaluation.jobId);
+    const job = inflight?.job ?? this.state.jobs.get(evaluation.jobId);
     const now = this.now();
     if (!job) {
       const done: Evaluation = { ...evaluation, status: "failed", updatedAt: now };
@@ -556,7 +584,17 @@ export class ControlPlane {
     const plan = checkPlan(raw, view);
     const done: Evaluation = { ...evaluation, status: "complete", updatedAt: now };
     if (Object.keys(plan.unplaced).length > 0) done.unplaced = plan.unplaced;
-    return { evaluation, done, job, plan, allocs: planAllocations(plan), now, started };
+    const allocs = planAllocations(plan);
+    return {
+      evaluation,
+      done,
+      job,
+      plan,
+      allocs,
+      now,
+      started,
+      ...(inflight ? { stored: inflight.stored } : {}),
+    };
   }
 
   private evalFailed(evaluation: Evaluation, err: unknown, startedMs: number): void {
@@ -566,7 +604,8 @@ export class ControlPlane {
   }
 
   /** Commits decided plans in one transaction, then brings the in-memory state up to them. */
-  private async commit(decided: readonly Decided[], touched: Set<string>): Promise<void> {
+  private async commit(all: readonly Decided[], touched: Set<string>): Promise<void> {
+    const decided = await this.withStoredJobs(all);
     if (decided.length === 0) return;
     // Allocations carry the time they are committed, not the time scheduling began (a large job
     // takes a while to place): submit→running and created→running then measure what they say.
@@ -603,6 +642,25 @@ export class ControlPlane {
       return;
     }
     for (const d of stamped) this.applied(d, touched);
+  }
+
+  /**
+   * The plans whose job version is stored. A plan made while its version was being written waits
+   * for the write; if it failed, the plan is dropped and its evaluation runs again later against
+   * the version that is stored (unless it was the failed submission's own evaluation).
+   */
+  private async withStoredJobs(decided: readonly Decided[]): Promise<Decided[]> {
+    if (decided.every((d) => d.stored === undefined)) return [...decided];
+    const stored = await Promise.all(decided.map((d) => d.stored ?? true));
+    return decided.filter((d, i) => {
+      if (stored[i]) return true;
+      this.deps.logger.warn(
+        { evalId: d.evaluation.id },
+        "plan dropped: its job version was not stored",
+      );
+      if (!this.unstored.delete(d.evaluation.id)) this.broker.enqueue(d.evaluation);
+      return false;
+    });
   }
 
   /** A committed plan: state, events, metrics, follow-ups; its nodes are pushed by the caller. */
