@@ -50,7 +50,6 @@ import { declaredGraph, networkView, type RttSources, rttTo } from "./topology/r
 const BATCH_EVALS = 64;
 const BATCH_ALLOCS = 5000;
 
-/** An evaluation's plan, decided and checked, waiting for its batch to commit. */
 /** A job version whose write is in flight: `done` settles when it has landed or failed. */
 interface InflightJob {
   job: Job;
@@ -59,6 +58,7 @@ interface InflightJob {
   stored: Promise<boolean>;
 }
 
+/** An evaluation's plan, decided and checked, waiting for its batch to commit. */
 interface Decided {
   evaluation: Evaluation;
   /** The evaluation as it is stored once the plan commits. */
@@ -408,7 +408,11 @@ export class ControlPlane {
         });
       },
       (err: unknown) => {
-        for (const { evaluation } of entries) this.unstored.add(evaluation.id);
+        // Their own evaluations are dropped (one folded into an earlier evaluation of the same
+        // job is not: that one runs, against the version that is stored).
+        entries.forEach(({ evaluation }, i) => {
+          if (queued[i] === evaluation) this.unstored.add(evaluation.id);
+        });
         for (const s of group) s.reject(err);
       },
     );
