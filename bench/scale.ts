@@ -15,7 +15,9 @@
  *     from the first submission until the last allocation's plan committed (its `createdAt`)
  *     and until the last running report was applied (its `updatedAt`; same clock, one machine),
  *     placements/s, per allocation submit→running and created→running; `seen*` are the same
- *     moments as observed by polling the jobs' summaries every 250 ms;
+ *     moments as observed by polling the jobs' summaries every 250 ms; `serverCpuMs`,
+ *     `serverMainCpuMs` (its event loop alone) and `hollowCpuMs`: CPU time spent meanwhile, the
+ *     cost of the work itself, steadier from run to run than the rates on a shared VM;
  *   {"scenario":"agent-idle"|"agent-20-tasks","rssMb","cpuPct"} — one real agent (exec driver)
  *     over --agent-sec, idle and with a service of 20 `sleep` tasks.
  * Usage: npm run bench:scale -- [--json] [--scenario connect,heartbeat,...] [--nodes 10000]
@@ -385,6 +387,7 @@ function batchJob(name: string, count: number) {
 async function e2e(f: Fleet, names: string[], perJob: number, concurrency: number): Promise<Row> {
   const total = names.length * perJob;
   const meter = new CpuMeter(f.serverPid).start();
+  const hollowMeters = f.hollows.map((h) => new CpuMeter(h.child.pid).start());
   const t0 = performance.now();
   const epoch0 = Date.now();
   const submittedAt = new Map<string, number>();
@@ -418,6 +421,7 @@ async function e2e(f: Fleet, names: string[], perJob: number, concurrency: numbe
     await sleep(Math.max(0, 250 - (performance.now() - p0)));
   }
   const usage = meter.stop();
+  const hollowCpuMs = hollowMeters.reduce((sum, m) => sum + m.stop().cpuMs, 0);
   const latest: Allocation[] = [];
   for (const name of names) latest.push(...(await f.admin.jobAllocations(name)));
   const submitToRunning: number[] = [];
@@ -459,6 +463,9 @@ async function e2e(f: Fleet, names: string[], perJob: number, concurrency: numbe
     pollIntervalMs: 250,
     pollMsMax: round(pollMsMax),
     serverCpuPct: usage.cpuPct,
+    serverCpuMs: usage.cpuMs,
+    serverMainCpuMs: usage.mainCpuMs,
+    hollowCpuMs,
     serverPeakRssMb: usage.peakRssMb,
   };
 }

@@ -21,11 +21,17 @@ export function rssMb(pid: number | undefined): number {
   }
 }
 
-/** utime + stime of the process in seconds. */
-export function cpuSec(pid: number | undefined): number {
+/**
+ * utime + stime of the process in seconds; with `mainThread`, of its main thread alone (for a
+ * Node process: the event loop, without the store's worker thread and V8's helper threads).
+ */
+export function cpuSec(pid: number | undefined, mainThread = false): number {
   if (pid === undefined) return 0;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const stat = readFileSync(
+      mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`,
+      "utf8",
+    );
     // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
     const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     return (Number(rest[11]) + Number(rest[12])) / TICKS_PER_SEC;
@@ -37,6 +43,7 @@ export function cpuSec(pid: number | undefined): number {
 /** CPU % of one core used by `pid` between `start()` and `stop()`, plus peak RSS sampled meanwhile. */
 export class CpuMeter {
   private cpu0 = 0;
+  private main0 = 0;
   private t0 = 0;
   private peak = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -45,6 +52,7 @@ export class CpuMeter {
 
   start(): this {
     this.cpu0 = cpuSec(this.pid);
+    this.main0 = cpuSec(this.pid, true);
     this.t0 = performance.now();
     this.peak = rssMb(this.pid);
     this.timer = setInterval(() => {
@@ -53,12 +61,16 @@ export class CpuMeter {
     return this;
   }
 
-  stop(): { cpuPct: number; rssMb: number; peakRssMb: number } {
+  /** `cpuMs`/`mainCpuMs`: CPU time used meanwhile by the whole process and by its main thread. */
+  stop(): { cpuPct: number; cpuMs: number; mainCpuMs: number; rssMb: number; peakRssMb: number } {
     if (this.timer) clearInterval(this.timer);
     const sec = (performance.now() - this.t0) / 1000;
     const rss = rssMb(this.pid);
+    const used = cpuSec(this.pid) - this.cpu0;
     return {
-      cpuPct: Math.round(((cpuSec(this.pid) - this.cpu0) / sec) * 1000) / 10,
+      cpuPct: Math.round((used / sec) * 1000) / 10,
+      cpuMs: Math.round(used * 1000),
+      mainCpuMs: Math.round((cpuSec(this.pid, true) - this.main0) * 1000),
       rssMb: rss,
       peakRssMb: Math.max(this.peak, rss),
     };

@@ -157,7 +157,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
           .save(list, desired.at)
           .catch((err: unknown) => logger.error({ err }, "saving local state failed"));
       }
-      session?.send({ type: "ack", epoch: msg.epoch, seq: msg.seq });
+      session?.ack({ epoch: msg.epoch, seq: msg.seq });
     } else if (msg.type === "logs") {
       manager
         .readLog(msg.allocId, msg.stream, msg.tailBytes)

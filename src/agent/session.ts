@@ -1,6 +1,11 @@
 import type { Logger } from "pino";
 import WebSocket from "ws";
-import type { AgentMessage, ServerMessage } from "../model/index.js";
+import {
+  ACK_DELAY_MS,
+  type AgentMessage,
+  type ServerMessage,
+  type SyncPoint,
+} from "../model/index.js";
 
 export interface SessionHandlers {
   /** Builds the `hello` sent first on every (re)connect. */
@@ -50,6 +55,9 @@ export class AgentSessionClient {
   /** Set when the server refused the credential; `resume` after a rejoin. */
   private paused = false;
   private token: string;
+  /** The newest desired-state message applied and not yet acknowledged (see `ack`). */
+  private pendingAck: SyncPoint | null = null;
+  private ackTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly opts: SessionOptions,
@@ -73,8 +81,38 @@ export class AgentSessionClient {
 
   send(msg: AgentMessage): boolean {
     if (!this.connected || !this.ws) return false;
-    this.ws.send(JSON.stringify(msg));
+    let out = msg;
+    if (
+      this.pendingAck &&
+      (msg.type === "alloc-status" || msg.type === "alloc-statuses" || msg.type === "heartbeat")
+    ) {
+      out = { ...msg, ack: this.pendingAck };
+      this.clearAck();
+    }
+    this.ws.send(JSON.stringify(out));
     return true;
+  }
+
+  /**
+   * Acknowledges desired-state messages up to `at` (cumulative). The acknowledgement rides on the
+   * next report or heartbeat — a message that starts tasks is answered by their reports within
+   * moments — and is sent alone after `ACK_DELAY_MS` when nothing else went out: one message
+   * per change instead of two. Dropped with the session (the next hello says where it is).
+   */
+  ack(at: SyncPoint): void {
+    this.pendingAck = at;
+    this.ackTimer ??= setTimeout(() => {
+      this.ackTimer = null;
+      const pending = this.pendingAck;
+      this.pendingAck = null;
+      if (pending && this.connected) this.ws?.send(JSON.stringify({ type: "ack", ...pending }));
+    }, ACK_DELAY_MS);
+  }
+
+  private clearAck(): void {
+    this.pendingAck = null;
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = null;
   }
 
   private connect(): void {
@@ -170,6 +208,7 @@ export class AgentSessionClient {
   private dropped(ws: WebSocket, code: number): void {
     if (this.ws !== ws) return;
     this.ws = null;
+    this.clearAck();
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
     if (this.closed || this.paused) return;
@@ -202,6 +241,7 @@ export class AgentSessionClient {
 
   close(): void {
     this.closed = true;
+    this.clearAck();
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.retry) clearTimeout(this.retry);
     this.ws?.close(1000, "agent stopping");

@@ -72,6 +72,16 @@ export interface Allocation {
   updatedAt: string;
 }
 
+/**
+ * Oldest first (creation time, then instance number): the order allocations are listed in.
+ * ISO timestamps of one format compare as plain strings; `localeCompare` would ask the
+ * collator, many times slower, for the same order on these hot paths.
+ */
+export function byCreation(x: Allocation, y: Allocation): number {
+  if (x.createdAt !== y.createdAt) return x.createdAt < y.createdAt ? -1 : 1;
+  return x.index - y.index;
+}
+
 /** A status report from an agent about one allocation it runs. */
 export interface AllocReport {
   allocId: string;

@@ -23,6 +23,12 @@ export interface AgentAlloc {
   resources: Resources;
 }
 
+/**
+ * How long an agent holds a desired-state acknowledgement for a report or heartbeat to carry it
+ * (a task started by the message usually reports within this), before sending it alone.
+ */
+export const ACK_DELAY_MS = 250;
+
 export type AgentMessage =
   /** First message of every session: what the node is and what it is running. */
   | {
@@ -34,20 +40,23 @@ export type AgentMessage =
       /** The last desired-state message applied (its server epoch and sequence number). */
       sync?: SyncPoint;
     }
-  /** Acknowledges a desired-state message (`seq`) after applying it. */
+  /**
+   * Acknowledges desired-state messages up to `seq` (cumulative) once applied. Agents send it
+   * alone only when no report or heartbeat left within `ACK_DELAY_MS` to carry it as `ack`.
+   */
   | { type: "ack"; epoch: string; seq: number }
   /** The agent cannot apply a delta (it missed one): send the full desired set. */
   | { type: "resync" }
   /** `peers`: the latest probe of each site peer (witness reports). */
-  | { type: "heartbeat"; peers?: Record<string, PeerReport>; serverRttMs?: number }
+  | { type: "heartbeat"; peers?: Record<string, PeerReport>; serverRttMs?: number; ack?: SyncPoint }
   | { type: "probe-result"; requestId: string; nodeId: string; ok: boolean; rttMs: number | null }
   /**
    * `seq` numbers the agent's report messages; the server acknowledges them with `report-ack`
    * once they are stored.
    */
-  | { type: "alloc-status"; report: AllocReport; seq?: number }
+  | { type: "alloc-status"; report: AllocReport; seq?: number; ack?: SyncPoint }
   /** Several reports made at the same moment, in order, as one message (one `seq`). */
-  | { type: "alloc-statuses"; reports: AllocReport[]; seq?: number }
+  | { type: "alloc-statuses"; reports: AllocReport[]; seq?: number; ack?: SyncPoint }
   | { type: "logs-result"; requestId: string; ok: true; data: string }
   | { type: "logs-result"; requestId: string; ok: false; error: string };
 

@@ -5,11 +5,13 @@ import {
   type AllocReport,
   BrinkError,
   builtinLabels,
+  byCreation,
   type Clock,
   deriveJobStatus,
   type EvalTrigger,
   type Evaluation,
   type Fingerprint,
+  IsoTime,
   isTerminal,
   type Job,
   type JobSpec,
@@ -141,6 +143,7 @@ export class ControlPlane {
   private readonly preempting = new Set<string>();
 
   constructor(private readonly deps: ControlPlaneDeps) {
+    this.iso = new IsoTime(deps.clock);
     this.events = new EventLog(deps.store, deps.clock, deps.logger, deps.metrics, {
       keep: deps.config.eventsKeep,
       maxAgeMs: deps.config.eventsMaxAgeMs,
@@ -208,8 +211,10 @@ export class ControlPlane {
     return this.deps.store;
   }
 
+  private readonly iso: IsoTime;
+
   private now(): string {
-    return new Date(this.deps.clock.now()).toISOString();
+    return this.iso.now();
   }
 
   /** Loads state, re-enqueues what a crash may have left unfinished, starts worker and monitor. */
@@ -319,7 +324,7 @@ export class ControlPlane {
   }
 
   listAllocations(): Allocation[] {
-    return [...this.state.allocs.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return [...this.state.allocs.values()].sort(byCreation);
   }
 
   getAllocation(id: string): Allocation {

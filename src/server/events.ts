@@ -4,6 +4,7 @@ import {
   type Clock,
   type EventFilter,
   eventMatches,
+  IsoTime,
   type NewEvent,
 } from "../model/index.js";
 import type { EventQuery, Store } from "../store/index.js";
@@ -54,6 +55,7 @@ export class EventLog {
   /** Writes and pruning run one at a time, in order. */
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
+  private readonly iso: IsoTime;
 
   constructor(
     private readonly store: Store,
@@ -61,7 +63,9 @@ export class EventLog {
     private readonly logger: Logger,
     private readonly metrics: ServerMetrics,
     private readonly options: EventLogOptions,
-  ) {}
+  ) {
+    this.iso = new IsoTime(clock);
+  }
 
   /** Continues numbering after the newest stored event and starts retention. */
   async start(): Promise<void> {
@@ -137,7 +141,7 @@ export class EventLog {
   }
 
   private now(): string {
-    return new Date(this.clock.now()).toISOString();
+    return this.iso.now();
   }
 
   private scheduleFlush(): void {

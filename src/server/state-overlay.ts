@@ -1,6 +1,7 @@
 import {
   type Allocation,
   addResources,
+  byCreation,
   type Node,
   type Resources,
   subtractResources,
@@ -181,9 +182,7 @@ export class StateOverlay implements PlanCheckView {
     if (!mine) return committed;
     const merged = new Map(committed.map((a) => [a.id, a]));
     for (const [id, a] of mine) merged.set(id, a);
-    return [...merged.values()].sort(
-      (x, y) => x.createdAt.localeCompare(y.createdAt) || x.index - y.index,
-    );
+    return [...merged.values()].sort(byCreation);
   }
 
   /** Records a plan's allocations as if committed. */

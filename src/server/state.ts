@@ -1,5 +1,6 @@
 import {
   type Allocation,
+  byCreation,
   isTerminal,
   type Job,
   type Node,
@@ -183,6 +184,6 @@ export class ClusterState {
       const a = this.allocs.get(id);
       if (a) out.push(a);
     }
-    return out.sort((x, y) => x.createdAt.localeCompare(y.createdAt) || x.index - y.index);
+    return out.sort(byCreation);
   }
 }

@@ -85,7 +85,7 @@ export class HollowNode {
         return;
       }
       if (outcome === "applied") this.converge(this.desired.list());
-      this.session.send({ type: "ack", epoch: msg.epoch, seq: msg.seq });
+      this.session.ack({ epoch: msg.epoch, seq: msg.seq });
     } else if (msg.type === "logs") {
       this.session.send({
         type: "logs-result",

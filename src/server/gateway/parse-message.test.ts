@@ -15,6 +15,15 @@ describe("parseAgentMessage", () => {
     expect(parseAgentMessage(text(many))).toEqual(many);
   });
 
+  it("accepts an acknowledgement alone or carried by a report or heartbeat", () => {
+    const ack = { epoch: "e1", seq: 4 };
+    expect(parseAgentMessage(text({ type: "ack", ...ack }))).toEqual({ type: "ack", ...ack });
+    const report = { type: "alloc-status", report: { allocId: "a", status: "running" }, ack };
+    expect(parseAgentMessage(text(report))).toEqual(report);
+    expect(parseAgentMessage(text({ type: "heartbeat", ack }))).toEqual({ type: "heartbeat", ack });
+    expect(parseAgentMessage(text({ type: "heartbeat", ack: { seq: "x" } }))).toBe(undefined);
+  });
+
   it("drops malformed reports and oversized batches", () => {
     expect(parseAgentMessage(text({ type: "alloc-statuses", reports: [{ allocId: 1 }] }))).toBe(
       undefined,

@@ -39,18 +39,22 @@ export const MAX_REPORTS_PER_MESSAGE = 10_000;
 
 const peerReport = z.object({ ok: z.boolean(), rttMs: z.number().nullable() });
 
+/** A desired-state acknowledgement, alone (`ack`) or carried by a report or heartbeat. */
+const syncPoint = z.object({ epoch: z.string(), seq: z.int() });
+
 const message = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("hello"),
     fingerprint: fingerprintSchema,
     allocs: z.array(report),
     peer: z.object({ host: z.string().nullable(), port: z.int().min(1).max(65535) }).optional(),
-    sync: z.object({ epoch: z.string(), seq: z.int() }).optional(),
+    sync: syncPoint.optional(),
   }),
   z.object({
     type: z.literal("heartbeat"),
     peers: z.record(z.string(), peerReport).optional(),
     serverRttMs: z.number().min(0).optional(),
+    ack: syncPoint.optional(),
   }),
   z.object({
     type: z.literal("probe-result"),
@@ -59,13 +63,19 @@ const message = z.discriminatedUnion("type", [
     ok: z.boolean(),
     rttMs: z.number().nullable(),
   }),
-  z.object({ type: z.literal("alloc-status"), report, seq: z.int().optional() }),
+  z.object({
+    type: z.literal("alloc-status"),
+    report,
+    seq: z.int().optional(),
+    ack: syncPoint.optional(),
+  }),
   z.object({
     type: z.literal("alloc-statuses"),
     reports: z.array(report).max(MAX_REPORTS_PER_MESSAGE),
     seq: z.int().optional(),
+    ack: syncPoint.optional(),
   }),
-  z.object({ type: z.literal("ack"), epoch: z.string(), seq: z.int() }),
+  z.object({ type: z.literal("ack"), ...syncPoint.shape }),
   z.object({ type: z.literal("resync") }),
   z.object({
     type: z.literal("logs-result"),
