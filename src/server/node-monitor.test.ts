@@ -69,3 +69,22 @@ describe("node monitor after a server start", () => {
     expect(f.nodes.get(first ?? "")?.status).toBe("ready");
   });
 });
+
+describe("node monitor ticks", () => {
+  it("looks at ready nodes' silence every tenth of the heartbeat interval, not every tick", async () => {
+    const f = fleet(1); // heartbeat interval 5 s: ready nodes are looked at every 500 ms
+    f.monitor.start(1e9);
+    f.monitor.stop();
+    await f.tick(200_000); // past the restart grace, never heard of: down at the first look
+    expect(f.statuses()).toEqual(["down"]);
+    const [id = ""] = f.nodes.keys();
+    f.nodes.set(id, { ...(f.nodes.get(id) as Node), status: "ready" });
+    f.monitor.seen(id);
+    await f.tick(9_900); // a look: silent 9.9 s, within the 10 s grace
+    expect(f.statuses()).toEqual(["ready"]);
+    await f.tick(300); // silent past the grace, but the last look was 300 ms ago
+    expect(f.statuses()).toEqual(["ready"]);
+    await f.tick(300); // 600 ms since the last look: looked at, suspected, no witness: down
+    expect(f.statuses()).toEqual(["down"]);
+  });
+});

@@ -62,6 +62,8 @@ export class NodeMonitor {
   /** Nodes the store says are up that have not said hello to this server since it started. */
   private readonly awaiting = new Set<string>();
   private restartGraceUntil = 0;
+  /** When ready nodes were last checked for silence (see `readyCheckEveryMs`). */
+  private readyCheckedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly host: MonitorHost,
@@ -174,9 +176,22 @@ export class NodeMonitor {
     }
   }
 
+  /**
+   * How often ready nodes are checked for silence: a tenth of the heartbeat interval, between the
+   * tick (200 ms) and 1 s. Silence builds up over heartbeat intervals, so a finer look finds
+   * nothing sooner; on a large fleet it is most of the tick's work (nodes not ready — suspect,
+   * disconnected, just joined — are looked at every tick).
+   */
+  private readyCheckEveryMs(): number {
+    return Math.min(1000, Math.max(200, this.opts.heartbeatIntervalMs / 10));
+  }
+
   private async check(): Promise<void> {
     const now = this.host.clock.now();
+    const checkReady = now - this.readyCheckedAt >= this.readyCheckEveryMs();
+    if (checkReady) this.readyCheckedAt = now;
     for (const node of [...this.host.nodes()]) {
+      if (node.status === "ready" && !checkReady) continue;
       if (this.inRestartGrace(node.id, now)) continue;
       if (node.status === "ready" && this.health.shouldSuspect(node.id, now)) {
         const silent = this.health.silenceMs(node.id, now);

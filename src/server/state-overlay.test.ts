@@ -68,8 +68,28 @@ describe("Holdings", () => {
     expect(base.heldOn.get("n1")).toBe(baseList);
     expect(baseList?.map((a) => a.id)).toEqual(["x"]);
     expect([...(base.devices.get("n1") ?? [])]).toEqual(["gpu0"]);
-    // A node the layer never touched is read from the base as it is now.
-    base.hold(alloc("z", "n2", 100), 1);
-    expect(layer.usage.get("n2")?.cpu).toBe(100);
+    // A node the layer never touched reads as in the base (a layer lives while the base stands
+    // still: one batch of plans, until it commits).
+    expect(layer.usage.get("n2")).toBe(base.usage.get("n2"));
+  });
+
+  it("updates a version that holds the same in place, and moves one that does not", () => {
+    const h = new Holdings();
+    const a: Allocation = { ...alloc("x", "n1", 300, ["gpu0"]), status: "pending" };
+    h.update(undefined, a);
+    const usage = h.usage.get("n1");
+    const running = { ...a, status: "running" as const };
+    h.update(a, running);
+    expect(h.usage.get("n1")).toBe(usage);
+    expect(h.heldOn.get("n1")).toEqual([running]);
+    const moved = { ...running, nodeId: "n2" };
+    h.update(running, moved);
+    expect(h.usage.get("n1")?.cpu).toBe(0);
+    expect(h.usage.get("n2")?.cpu).toBe(300);
+    expect(h.heldOn.get("n1")).toEqual([]);
+    expect([...(h.devices.get("n2") ?? [])]).toEqual(["gpu0"]);
+    h.update(moved, { ...moved, status: "complete" });
+    expect(h.usage.get("n2")?.cpu).toBe(0);
+    expect(h.heldOn.get("n2")).toEqual([]);
   });
 });

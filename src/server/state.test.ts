@@ -33,5 +33,11 @@ describe("ClusterState", () => {
     expect(live("n1")).toEqual(["a", "d"]);
     expect(live("n2")).toEqual([]);
     expect(live("n3")).toEqual([]);
+    expect(state.allocsOnNode("n2")).toEqual([]);
+    expect(state.allocsOnNode("n1").map((a) => a.id)).toEqual(["a", "b", "c", "d"]);
+    // What is held follows too: a, d running on n1 (b failed, c complete), nothing on n2.
+    expect(state.usedOn("n1").cpu).toBe(200);
+    expect(state.usedOn("n2").cpu).toBe(0);
+    expect(state.allocsOfJob("j").map((a) => a.id)).toEqual(["a", "b", "c", "d", "e"]);
   });
 });

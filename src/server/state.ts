@@ -7,7 +7,7 @@ import {
   type Resources,
   ZERO_RESOURCES,
 } from "../model/index.js";
-import { holdsResources, type Snapshot } from "../scheduler/index.js";
+import type { Snapshot } from "../scheduler/index.js";
 import type { Store } from "../store/index.js";
 import { Holdings, StateOverlay } from "./state-overlay.js";
 
@@ -152,16 +152,20 @@ export class ClusterState {
 
   putAlloc(alloc: Allocation): void {
     const old = this.allocs.get(alloc.id);
-    if (old && holdsResources(old)) this.holdings.hold(old, -1);
-    if (holdsResources(alloc)) this.holdings.hold(alloc, 1);
-    if (old) removeFromIndex(this.allocsByNode, old.nodeId, old.id);
-    if (old && !isTerminal(old.status)) removeFromIndex(this.liveByNode, old.nodeId, old.id);
+    this.holdings.update(old, alloc);
+    // Indexes change only where the allocation moved (most updates are status reports).
+    const sameNode = old !== undefined && old.nodeId === alloc.nodeId;
+    const wasLive = old !== undefined && !isTerminal(old.status);
+    const live = !isTerminal(alloc.status);
+    if (old && !sameNode) removeFromIndex(this.allocsByNode, old.nodeId, old.id);
+    if (old && wasLive && (!live || !sameNode))
+      removeFromIndex(this.liveByNode, old.nodeId, old.id);
     this.allocs.set(alloc.id, alloc);
     if ((alloc.taskSpec.ports?.length ?? 0) > 0 || (old?.taskSpec.ports?.length ?? 0) > 0)
       this.onEndpointChange?.();
-    addToIndex(this.allocsByJob, alloc.jobId, alloc.id);
-    addToIndex(this.allocsByNode, alloc.nodeId, alloc.id);
-    if (!isTerminal(alloc.status)) addToIndex(this.liveByNode, alloc.nodeId, alloc.id);
+    if (old?.jobId !== alloc.jobId) addToIndex(this.allocsByJob, alloc.jobId, alloc.id);
+    if (!sameNode) addToIndex(this.allocsByNode, alloc.nodeId, alloc.id);
+    if (live && (!wasLive || !sameNode)) addToIndex(this.liveByNode, alloc.nodeId, alloc.id);
     this.observer?.alloc(old, alloc);
   }
 
