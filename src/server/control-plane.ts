@@ -619,19 +619,18 @@ export class ControlPlane {
     // Allocations carry the time they are committed, not the time scheduling began (a large job
     // takes a while to place): submit→running and created→running then measure what they say.
     const committedAt = this.now();
-    const stamped = decided.map((d) => ({
-      ...d,
-      allocs: d.allocs.map((a) =>
-        a.updatedAt !== d.now
-          ? a
-          : a.createdAt === d.now
-            ? { ...a, createdAt: committedAt, updatedAt: committedAt }
-            : { ...a, updatedAt: committedAt },
-      ),
-    }));
+    // The plan's allocations are objects this evaluation made (new, or changed copies), seen
+    // only by the batch's overlay, which is dropped after this commit: stamped in place.
+    for (const d of decided) {
+      for (const a of d.allocs) {
+        if (a.updatedAt !== d.now) continue;
+        if (a.createdAt === d.now) a.createdAt = committedAt;
+        a.updatedAt = committedAt;
+      }
+    }
     try {
       await this.deps.store.applyPlans(
-        stamped.map((d) => ({
+        decided.map((d) => ({
           upsertAllocs: d.allocs,
           evaluation: d.done,
           ...(d.job && d.plan.jobStatus !== d.job.status
@@ -650,7 +649,7 @@ export class ControlPlane {
       for (const d of decided) this.evalFailed(d.evaluation, err, d.started);
       return;
     }
-    for (const d of stamped) this.applied(d, touched);
+    for (const d of decided) this.applied(d, touched);
   }
 
   /**
@@ -1140,8 +1139,9 @@ export class ControlPlane {
     }
     this.refreshGauges();
     return written.then(() => {
+      // The same text `send` would encode, without encoding it once per node.
       for (const [nodeId, seq] of acks)
-        this.sessions.get(nodeId)?.send({ type: "report-ack", seq });
+        this.sessions.get(nodeId)?.sendText(`{"type":"report-ack","seq":${seq}}`);
     });
   }
 
@@ -1259,9 +1259,20 @@ export class ControlPlane {
   /** Recomputes the node and allocation gauges now (also done before every scrape). */
   updateGauges(): void {
     const m = this.deps.metrics;
+    // Counted in plain maps first: a labelled gauge's `inc` hashes its labels on every call.
+    const nodes = new Map<string, { status: string; site: string; n: number }>();
+    for (const node of this.state.nodes.values()) {
+      const key = JSON.stringify([node.status, node.site]);
+      const entry = nodes.get(key);
+      if (entry) entry.n++;
+      else nodes.set(key, { status: node.status, site: node.site, n: 1 });
+    }
     m.nodes.reset();
-    for (const n of this.state.nodes.values()) m.nodes.inc({ status: n.status, site: n.site });
+    for (const { status, site, n } of nodes.values()) m.nodes.set({ status, site }, n);
+    const allocs = new Map<string, number>();
+    for (const a of this.state.allocs.values())
+      allocs.set(a.status, (allocs.get(a.status) ?? 0) + 1);
     m.allocations.reset();
-    for (const a of this.state.allocs.values()) m.allocations.inc({ status: a.status });
+    for (const [status, n] of allocs) m.allocations.set({ status }, n);
   }
 }
