@@ -170,6 +170,7 @@ export class ControlPlane {
       clock: this.deps.clock,
       logger: this.deps.logger,
       nodes: () => this.state.nodes.values(),
+      unsettledNodes: () => this.state.unsettledNodes(),
       nodesInSite: (site) => this.state.nodesInSite(site),
       node: (id) => this.state.nodes.get(id),
       connected: (id) => this.sessions.has(id),

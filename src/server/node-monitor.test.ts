@@ -16,6 +16,8 @@ function fleet(count: number) {
     clock: { now: () => now },
     logger: pino({ level: "silent" }),
     nodes: () => nodes.values(),
+    unsettledNodes: () =>
+      [...nodes.values()].filter((n) => n.status !== "ready" && n.status !== "down"),
     nodesInSite: (site) => [...nodes.values()].filter((n) => n.site === site),
     node: (id) => nodes.get(id),
     connected: () => false,

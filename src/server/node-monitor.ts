@@ -19,6 +19,8 @@ export interface MonitorHost {
   clock: Clock;
   logger: Logger;
   nodes(): Iterable<Node>;
+  /** Nodes neither ready nor down, if the host keeps them apart (else `nodes` is walked). */
+  unsettledNodes?(): Iterable<Node>;
   /** The nodes of one site (an index, so per-node work stays independent of fleet size). */
   nodesInSite(site: string): Iterable<Node>;
   node(nodeId: string): Node | undefined;
@@ -190,7 +192,11 @@ export class NodeMonitor {
     const now = this.host.clock.now();
     const checkReady = now - this.readyCheckedAt >= this.readyCheckEveryMs();
     if (checkReady) this.readyCheckedAt = now;
-    for (const node of [...this.host.nodes()]) {
+    // Between looks at ready nodes only the unsettled ones have anything to do.
+    const nodes = checkReady
+      ? this.host.nodes()
+      : (this.host.unsettledNodes?.() ?? this.host.nodes());
+    for (const node of [...nodes]) {
       if (node.status === "ready" && !checkReady) continue;
       if (this.inRestartGrace(node.id, now)) continue;
       if (node.status === "ready" && this.health.shouldSuspect(node.id, now)) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Allocation, AllocStatus } from "../model/index.js";
+import type { Allocation, AllocStatus, NodeStatus } from "../model/index.js";
+import { testNode } from "../scheduler/fixtures.test-util.js";
 import { ClusterState } from "./state.js";
 
 const alloc = (id: string, nodeId: string | null, status: AllocStatus): Allocation =>
@@ -39,5 +40,19 @@ describe("ClusterState", () => {
     expect(state.usedOn("n1").cpu).toBe(200);
     expect(state.usedOn("n2").cpu).toBe(0);
     expect(state.allocsOfJob("j").map((a) => a.id)).toEqual(["a", "b", "c", "d", "e"]);
+  });
+
+  it("keeps the nodes between ready and down apart for the health monitor", () => {
+    const state = new ClusterState();
+    const node = (name: string, status: NodeStatus) => ({ ...testNode(name), status });
+    state.putNode(node("a", "initializing"));
+    state.putNode(node("b", "ready"));
+    state.putNode(node("c", "suspect"));
+    const names = () => state.unsettledNodes().map((n) => n.name);
+    expect(names()).toEqual(["a", "c"]);
+    state.putNode(node("a", "ready"));
+    state.putNode(node("b", "disconnected"));
+    state.putNode(node("c", "down"));
+    expect(names()).toEqual(["b"]);
   });
 });

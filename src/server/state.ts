@@ -57,6 +57,8 @@ export class ClusterState {
   private nodeList: Node[] | null = null;
   /** Nodes being drained (a periodic step looks at these, not at the whole fleet). */
   private readonly draining = new Set<string>();
+  /** Nodes between ready and down (joining, suspect, disconnected): the health monitor's work. */
+  private readonly unsettled = new Set<string>();
   /** Last heartbeat per node, kept apart so a heartbeat does not replace the node object. */
   private readonly heartbeats = new Map<string, string>();
   /** Set once loaded, so loading itself reports nothing. */
@@ -84,9 +86,21 @@ export class ClusterState {
     this.nodes.set(node.id, node);
     this.nodesByName.set(node.name, node.id);
     this.nodeList = null;
+    if (node.status === "ready" || node.status === "down") this.unsettled.delete(node.id);
+    else this.unsettled.add(node.id);
     if (node.drain) this.draining.add(node.id);
     else this.draining.delete(node.id);
     this.observer?.node(old, node);
+  }
+
+  /** Nodes neither ready nor down (a copy: the caller may change them while walking it). */
+  unsettledNodes(): Node[] {
+    const out: Node[] = [];
+    for (const id of this.unsettled) {
+      const n = this.nodes.get(id);
+      if (n) out.push(n);
+    }
+    return out;
   }
 
   /** Nodes with a drain under way (a copy: the caller may change them while walking it). */
