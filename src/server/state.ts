@@ -95,18 +95,17 @@ export class ClusterState {
 
   /** Nodes neither ready nor down (a copy: the caller may change them while walking it). */
   unsettledNodes(): Node[] {
-    const out: Node[] = [];
-    for (const id of this.unsettled) {
-      const n = this.nodes.get(id);
-      if (n) out.push(n);
-    }
-    return out;
+    return this.nodesOf(this.unsettled);
   }
 
   /** Nodes with a drain under way (a copy: the caller may change them while walking it). */
   drainingNodes(): Node[] {
+    return this.nodesOf(this.draining);
+  }
+
+  private nodesOf(ids: Iterable<string>): Node[] {
     const out: Node[] = [];
-    for (const id of this.draining) {
+    for (const id of ids) {
       const n = this.nodes.get(id);
       if (n) out.push(n);
     }
@@ -114,12 +113,7 @@ export class ClusterState {
   }
 
   nodesInSite(site: string): Node[] {
-    const out: Node[] = [];
-    for (const id of this.nodesBySite.get(site) ?? []) {
-      const n = this.nodes.get(id);
-      if (n) out.push(n);
-    }
-    return out;
+    return this.nodesOf(this.nodesBySite.get(site) ?? []);
   }
 
   /** Records a heartbeat without touching the node object (or the scheduler's caches). */
