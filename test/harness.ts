@@ -5,8 +5,12 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { BrinkClient } from "../src/client/index.js";
 
-/** The built CLI (`npm test` builds before running tests). */
-export const CLI = join(import.meta.dirname, "..", "dist", "cli", "main.js");
+/**
+ * The built CLI (`npm test` builds before running tests). `BRINK_CLI` points the tests and
+ * benchmarks at another build's `dist/cli/main.js` (to compare two builds run after run).
+ */
+export const CLI =
+  process.env.BRINK_CLI ?? join(import.meta.dirname, "..", "dist", "cli", "main.js");
 
 export interface Proc {
   child: ChildProcess;
