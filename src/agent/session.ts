@@ -105,7 +105,7 @@ export class AgentSessionClient {
       this.ackTimer = null;
       const pending = this.pendingAck;
       this.pendingAck = null;
-      if (pending && this.connected) this.ws?.send(JSON.stringify({ type: "ack", ...pending }));
+      if (pending) this.send({ type: "ack", ...pending });
     }, ACK_DELAY_MS);
   }
 

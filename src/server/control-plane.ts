@@ -141,6 +141,8 @@ export class ControlPlane {
   private readonly blocked: BlockedEvents;
   /** Allocations the plan being applied evicts (their stop is an `alloc.preempted` event). */
   private readonly preempting = new Set<string>();
+  /** Formats the clock's time (once per millisecond, however often it is asked). */
+  private readonly iso: IsoTime;
 
   constructor(private readonly deps: ControlPlaneDeps) {
     this.iso = new IsoTime(deps.clock);
@@ -211,8 +213,6 @@ export class ControlPlane {
   get store(): Store {
     return this.deps.store;
   }
-
-  private readonly iso: IsoTime;
 
   private now(): string {
     return this.iso.now();
