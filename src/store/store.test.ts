@@ -39,6 +39,8 @@ interface Backend {
   fresh(): Promise<Location>;
   /** How `openStore` is asked to open it. */
   open?: OpenStoreOptions;
+  /** Runs SQL on the location behind the store's back (each statement in turn); rows of the last. */
+  rawSql?(location: Location, statements: string[]): Promise<unknown[]>;
 }
 
 const PG_URL = process.env.BRINK_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -82,6 +84,30 @@ async function freshSqliteFile(): Promise<Location> {
   return { url: `sqlite:${join(dir, "state", "brink.db")}`, remove };
 }
 
+function sqliteRaw(location: Location, statements: string[]): Promise<unknown[]> {
+  const db = new SqliteDatabase(location.url.slice("sqlite:".length));
+  try {
+    let rows: unknown[] = [];
+    for (const text of statements) {
+      const stmt = db.prepare(text);
+      rows = stmt.reader ? stmt.all() : (stmt.run(), []);
+    }
+    return Promise.resolve(rows);
+  } finally {
+    db.close();
+  }
+}
+
+function postgresRaw(location: Location, statements: string[]): Promise<unknown[]> {
+  const schema = new URL(location.url).searchParams.get("schema") ?? "public";
+  return withPgClient(async (client) => {
+    await client.query(`set search_path to "${schema}"`);
+    let rows: unknown[] = [];
+    for (const text of statements) rows = (await client.query(text)).rows;
+    return rows;
+  });
+}
+
 const BACKENDS: Backend[] = [
   {
     name: "sqlite (memory)",
@@ -97,6 +123,7 @@ const BACKENDS: Backend[] = [
     // One process owns a SQLite file; two connections in one thread would block each other.
     concurrentOpen: false,
     fresh: freshSqliteFile,
+    rawSql: sqliteRaw,
     // On the test's thread; the store's own thread (what the server runs) has its own tests.
     open: { sqliteThread: false },
   },
@@ -107,6 +134,7 @@ const BACKENDS: Backend[] = [
     persistent: true,
     concurrentOpen: true,
     fresh: freshPostgres,
+    rawSql: postgresRaw,
   },
 ];
 
@@ -719,6 +747,49 @@ for (const backend of BACKENDS) {
           expect(await store.listPendingEvaluations()).toStrictEqual([evaluation]);
           expect(await store.listEvents()).toStrictEqual([event]);
           expect(await store.lastEventId()).toBe(7);
+        });
+
+      const rawSql = backend.rawSql;
+      if (rawSql)
+        it("re-keys allocations stored before keys followed creation order (0004)", async () => {
+          const job = makeJob();
+          const node = makeNode();
+          // One id as every id was made before (random UUID), one as ids are made now.
+          const old = makeAllocation(job, {
+            id: globalThis.crypto.randomUUID(),
+            nodeId: node.id,
+            createdAt: at(1),
+          });
+          const current = makeAllocation(job, { nodeId: node.id, createdAt: at(5) });
+          await store.putAllocations([old, current]);
+          await store.close();
+          // Back to the schema before 0004: rows keyed by id, the node index, 0004 not applied.
+          await rawSql(location, [
+            "update allocations set id = substr(id, length(id) - 8) || substr(id, 1, length(id) - 9)",
+            "create index allocations_node_id on allocations (node_id)",
+            "delete from kysely_migration where name = '0004-allocations-order'",
+          ]);
+          expect(await rawSql(location, ["select id from allocations order by id"])).toEqual(
+            [{ id: old.id }, { id: current.id }].sort((a, b) => (a.id < b.id ? -1 : 1)),
+          );
+
+          store = await openStore(location.url, backend.open);
+          expect(await store.getAllocation(old.id)).toStrictEqual(old);
+          expect(await store.getAllocation(current.id)).toStrictEqual(current);
+          const running = { ...old, status: "running" as const };
+          await store.putAllocations([running]);
+          expect(await store.listAllocations({ nodeId: node.id })).toStrictEqual([
+            running,
+            current,
+          ]);
+          const indexes = await rawSql(location, [
+            backend.name.startsWith("postgres")
+              ? "select indexname as name from pg_indexes where schemaname = current_schema() and tablename = 'allocations'"
+              : "select name from sqlite_master where type = 'index' and tbl_name = 'allocations'",
+          ]);
+          expect(indexes.map((r) => (r as { name: string }).name)).not.toContain(
+            "allocations_node_id",
+          );
         });
 
       if (backend.concurrentOpen)
