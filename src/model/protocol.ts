@@ -51,8 +51,8 @@ export type AgentMessage =
   | { type: "heartbeat"; peers?: Record<string, PeerReport>; serverRttMs?: number; ack?: SyncPoint }
   | { type: "probe-result"; requestId: string; nodeId: string; ok: boolean; rttMs: number | null }
   /**
-   * `seq` numbers the agent's report messages; the server acknowledges them with `report-ack`
-   * once they are stored.
+   * `seq` numbers the agent's report messages, in order. Reports are not acknowledged: the hello
+   * of every session re-reports each allocation's status, and applying one twice changes nothing.
    */
   | { type: "alloc-status"; report: AllocReport; seq?: number; ack?: SyncPoint }
   /** Several reports made at the same moment, in order, as one message (one `seq`). */
@@ -129,11 +129,6 @@ export type ServerMessage =
    * otherwise the services listed replace their previous version and `removed` ones are gone.
    */
   | { type: "services"; full: boolean; services: PushedService[]; removed: string[] }
-  /**
-   * Every report message up to number `seq` is stored (cumulative: one ack after each write of
-   * the server's report batch, not one per message).
-   */
-  | { type: "report-ack"; seq: number }
   | {
       type: "logs";
       requestId: string;

@@ -127,8 +127,6 @@ export class ControlPlane {
     resolve: (v: { job: Job; evaluation: Evaluation }) => void;
     reject: (err: unknown) => void;
   }[] = [];
-  /** Per node: the newest report message applied, to acknowledge after the next write. */
-  private readonly unacked = new Map<string, number>();
   private pendingKick = false;
   private flushTimer: NodeJS.Timeout | null = null;
   private gaugeTimer: NodeJS.Timeout | null = null;
@@ -1013,16 +1011,13 @@ export class ControlPlane {
   }
 
   /**
-   * Applies an agent's report message. `seq` (the message's number) is acknowledged with one
-   * cumulative `report-ack` after the batch holding it is written.
+   * Applies an agent's report message. Reports are not acknowledged one by one: the agent's hello
+   * re-reports every allocation after each reconnect, and a report applied twice changes nothing
+   * (see docs/failure-handling.md).
    */
-  allocReports(nodeId: string, reports: readonly AllocReport[], seq?: number): Promise<void> {
+  allocReports(nodeId: string, reports: readonly AllocReport[]): Promise<void> {
     return this.mutex.run(async () => {
       for (const r of reports) await this.applyReport(nodeId, r, false);
-      if (seq !== undefined) {
-        this.unacked.set(nodeId, Math.max(seq, this.unacked.get(nodeId) ?? 0));
-        this.scheduleFlush();
-      }
     });
   }
 
@@ -1102,18 +1097,15 @@ export class ControlPlane {
    * Takes the changed allocations and posts their write; returns the write, which the caller
    * awaits after its exclusive section has ended. That is safe because the store applies writes
    * in the order they are made (see `Store`): a plan or another flush posted later commits later,
-   * and it carries these reports too, since they are in memory already. Only the agents'
-   * acknowledgements wait for the commit.
+   * and it carries these reports too, since they are in memory already.
    */
   private flushReports(): Promise<void> {
     const allocs = [...this.dirtyAllocs]
       .map((id) => this.state.allocs.get(id))
       .filter((a): a is Allocation => a !== undefined);
     const jobs = [...this.dirtyJobs];
-    const acks = [...this.unacked];
     this.dirtyAllocs.clear();
     this.dirtyJobs.clear();
-    this.unacked.clear();
     // Job statuses follow from the allocations: both go in the same transaction.
     const changed: Job[] = [];
     for (const jobId of jobs) {
@@ -1139,11 +1131,7 @@ export class ControlPlane {
       this.kickBlocked();
     }
     this.refreshGauges();
-    return written.then(() => {
-      // The same text `send` would encode, without encoding it once per node.
-      for (const [nodeId, seq] of acks)
-        this.sessions.get(nodeId)?.sendText(`{"type":"report-ack","seq":${seq}}`);
-    });
+    return written;
   }
 
   /**

@@ -162,9 +162,9 @@ export class AgentGateway {
       case "probe-result":
         return this.cp.probeResult(nodeId, msg.nodeId, { ok: msg.ok, rttMs: msg.rttMs });
       case "alloc-status":
-        return this.cp.allocReports(nodeId, [msg.report], msg.seq);
+        return this.cp.allocReports(nodeId, [msg.report]);
       case "alloc-statuses":
-        return this.cp.allocReports(nodeId, msg.reports, msg.seq);
+        return this.cp.allocReports(nodeId, msg.reports);
       case "ack":
         return;
       case "resync":
