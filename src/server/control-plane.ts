@@ -714,8 +714,14 @@ export class ControlPlane {
   /** The scheduler's view: the state's live snapshot plus what is known of the network. */
   private snapshot(base: { snapshot(): Snapshot } = this.state): Snapshot {
     const sources = this.rttSources();
+    const { nodes, usage, devices, allocsOn } = base.snapshot();
+    // Built field by field in one order (see `Snapshot`): the scheduler's hot paths then see one
+    // object shape, not one per way the snapshot was assembled.
     return {
-      ...base.snapshot(),
+      nodes,
+      usage,
+      devices,
+      allocsOn,
       rtt: (node, to) => rttTo(sources, node, to),
       network: networkView(sources),
     };

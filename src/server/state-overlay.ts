@@ -206,7 +206,7 @@ export class StateOverlay implements PlanCheckView {
   }
 
   snapshot(): Snapshot {
-    return { ...this.base.snapshot(), ...this.holdings.view() };
+    return { nodes: this.base.snapshot().nodes, ...this.holdings.view() };
   }
 
   /** The job's allocations as committed, with this overlay's changes. */
