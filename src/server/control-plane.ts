@@ -1257,17 +1257,16 @@ export class ControlPlane {
     // Counted in plain maps first: a labelled gauge's `inc` hashes its labels on every call.
     const nodes = new Map<string, { status: string; site: string; n: number }>();
     for (const node of this.state.nodes.values()) {
-      const key = JSON.stringify([node.status, node.site]);
+      // A status never holds the separator, so the pair's key is unambiguous.
+      const key = `${node.status}\u0000${node.site}`;
       const entry = nodes.get(key);
       if (entry) entry.n++;
       else nodes.set(key, { status: node.status, site: node.site, n: 1 });
     }
     m.nodes.reset();
     for (const { status, site, n } of nodes.values()) m.nodes.set({ status, site }, n);
-    const allocs = new Map<string, number>();
-    for (const a of this.state.allocs.values())
-      allocs.set(a.status, (allocs.get(a.status) ?? 0) + 1);
     m.allocations.reset();
-    for (const [status, n] of allocs) m.allocations.set({ status }, n);
+    for (const [status, n] of this.state.allocCountsByStatus())
+      if (n > 0) m.allocations.set({ status }, n);
   }
 }

@@ -55,4 +55,19 @@ describe("ClusterState", () => {
     state.putNode(node("c", "down"));
     expect(names()).toEqual(["b"]);
   });
+
+  it("counts allocations per status as they change", () => {
+    const state = new ClusterState();
+    state.putAlloc(alloc("a", "n1", "pending"));
+    state.putAlloc(alloc("b", "n1", "pending"));
+    state.putAlloc(alloc("c", "n2", "running"));
+    state.putAlloc(alloc("a", "n1", "running"));
+    state.putAlloc(alloc("a", "n1", "running"));
+    state.putAlloc(alloc("c", "n2", "complete"));
+    const counts = Object.fromEntries([...state.allocCountsByStatus()].filter(([, n]) => n > 0));
+    expect(counts).toEqual({ pending: 1, running: 1, complete: 1 });
+    const walked: Record<string, number> = {};
+    for (const a of state.allocs.values()) walked[a.status] = (walked[a.status] ?? 0) + 1;
+    expect(counts).toEqual(walked);
+  });
 });

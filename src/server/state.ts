@@ -59,6 +59,8 @@ export class ClusterState {
   private readonly draining = new Set<string>();
   /** Nodes between ready and down (joining, suspect, disconnected): the health monitor's work. */
   private readonly unsettled = new Set<string>();
+  /** Allocations per status, kept as they change (the gauges read it instead of walking all). */
+  private readonly statusCounts = new Map<string, number>();
   /** Last heartbeat per node, kept apart so a heartbeat does not replace the node object. */
   private readonly heartbeats = new Map<string, string>();
   /** Set once loaded, so loading itself reports nothing. */
@@ -169,12 +171,21 @@ export class ClusterState {
     if (old && wasLive && (!live || !sameNode))
       removeFromIndex(this.liveByNode, old.nodeId, old.id);
     this.allocs.set(alloc.id, alloc);
+    if (old?.status !== alloc.status) {
+      if (old) this.statusCounts.set(old.status, (this.statusCounts.get(old.status) ?? 1) - 1);
+      this.statusCounts.set(alloc.status, (this.statusCounts.get(alloc.status) ?? 0) + 1);
+    }
     if ((alloc.taskSpec.ports?.length ?? 0) > 0 || (old?.taskSpec.ports?.length ?? 0) > 0)
       this.onEndpointChange?.();
     if (old?.jobId !== alloc.jobId) addToIndex(this.allocsByJob, alloc.jobId, alloc.id);
     if (!sameNode) addToIndex(this.allocsByNode, alloc.nodeId, alloc.id);
     if (live && (!wasLive || !sameNode)) addToIndex(this.liveByNode, alloc.nodeId, alloc.id);
     this.observer?.alloc(old, alloc);
+  }
+
+  /** How many allocations are in each status (statuses none has left out). */
+  allocCountsByStatus(): ReadonlyMap<string, number> {
+    return this.statusCounts;
   }
 
   allocsOfJob(jobId: string): Allocation[] {
