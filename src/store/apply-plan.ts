@@ -1,5 +1,6 @@
 import type { PlanCommit } from "./store.js";
 import { upsertAllocations } from "./tables/allocations.js";
+import type { BulkRows } from "./tables/bulk-rows.js";
 import { putEvaluation, putEvaluations } from "./tables/evaluations.js";
 import type { Executor } from "./tables/executor.js";
 import { setJobStatus } from "./tables/jobs.js";
@@ -8,8 +9,8 @@ import { setJobStatus } from "./tables/jobs.js";
  * Writes one plan inside the caller's transaction: allocations, then the job status (a missing
  * job throws `JOB_NOT_FOUND`), then the evaluation. Any throw rolls every step back.
  */
-export async function writePlan(trx: Executor, commit: PlanCommit): Promise<void> {
-  await upsertAllocations(trx, commit.upsertAllocs);
+export async function writePlan(trx: Executor, commit: PlanCommit, bulk?: BulkRows): Promise<void> {
+  await upsertAllocations(trx, commit.upsertAllocs, bulk);
   if (commit.job) await setJobStatus(trx, commit.job);
   if (commit.evaluation) await putEvaluation(trx, commit.evaluation);
 }
@@ -19,10 +20,15 @@ export async function writePlan(trx: Executor, commit: PlanCommit): Promise<void
  * allocation in one upsert (a later plan's version of an id wins), then job statuses and
  * evaluations in order.
  */
-export async function writePlans(trx: Executor, commits: readonly PlanCommit[]): Promise<void> {
+export async function writePlans(
+  trx: Executor,
+  commits: readonly PlanCommit[],
+  bulk?: BulkRows,
+): Promise<void> {
   await upsertAllocations(
     trx,
     commits.flatMap((c) => c.upsertAllocs),
+    bulk,
   );
   for (const c of commits) if (c.job) await setJobStatus(trx, c.job);
   await putEvaluations(

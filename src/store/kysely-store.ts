@@ -11,6 +11,7 @@ import type {
   TokenRecord,
 } from "./store.js";
 import * as allocations from "./tables/allocations.js";
+import type { BulkRows } from "./tables/bulk-rows.js";
 import * as evaluations from "./tables/evaluations.js";
 import * as events from "./tables/events.js";
 import * as jobs from "./tables/jobs.js";
@@ -24,6 +25,8 @@ export interface StoreDialect {
   readonly db: Kysely<Database>;
   /** Brings the schema to the newest migration with this dialect's locking. Idempotent. */
   migrate(db: Kysely<Database>): Promise<void>;
+  /** A faster path for the bulk writes, where the dialect has one (see `BulkRows`). */
+  readonly bulk?: BulkRows;
 }
 
 /**
@@ -34,12 +37,14 @@ export class KyselyStore implements Store {
   readonly kind: string;
   readonly #dialect: StoreDialect;
   readonly #db: Kysely<Database>;
+  readonly #bulk: BulkRows | undefined;
   #writes: Promise<unknown> = Promise.resolve();
 
   constructor(dialect: StoreDialect) {
     this.kind = dialect.kind;
     this.#dialect = dialect;
     this.#db = dialect.db;
+    this.#bulk = dialect.bulk;
   }
 
   migrate(): Promise<void> {
@@ -151,7 +156,7 @@ export class KyselyStore implements Store {
   async putAllocations(allocs: Allocation[]): Promise<void> {
     if (allocs.length === 0) return;
     await this.#ordered(() =>
-      this.#transaction((trx) => allocations.upsertAllocations(trx, allocs)),
+      this.#transaction((trx) => allocations.upsertAllocations(trx, allocs, this.#bulk)),
     );
   }
 
@@ -169,17 +174,17 @@ export class KyselyStore implements Store {
 
   /** Throws `JOB_NOT_FOUND` (and writes nothing) when `commit.job` names an unknown job. */
   applyPlan(commit: PlanCommit): Promise<void> {
-    return this.#ordered(() => this.#transaction((trx) => writePlan(trx, commit)));
+    return this.#ordered(() => this.#transaction((trx) => writePlan(trx, commit, this.#bulk)));
   }
 
   async applyPlans(commits: readonly PlanCommit[]): Promise<void> {
     if (commits.length === 0) return;
-    await this.#ordered(() => this.#transaction((trx) => writePlans(trx, commits)));
+    await this.#ordered(() => this.#transaction((trx) => writePlans(trx, commits, this.#bulk)));
   }
 
   async appendEvents(list: readonly BrinkEvent[]): Promise<void> {
     if (list.length === 0) return;
-    await this.#transaction((trx) => events.insertEvents(trx, list));
+    await this.#transaction((trx) => events.insertEvents(trx, list, this.#bulk));
   }
 
   listEvents(query?: EventQuery): Promise<BrinkEvent[]> {

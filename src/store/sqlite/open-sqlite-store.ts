@@ -5,6 +5,7 @@ import { Kysely, SqliteDialect, sql } from "kysely";
 import type { Database } from "../database.js";
 import { KyselyStore } from "../kysely-store.js";
 import { migrateToLatest } from "../migrate-to-latest.js";
+import type { BulkRows } from "../tables/bulk-rows.js";
 
 export const SQLITE_MEMORY = ":memory:";
 
@@ -75,9 +76,50 @@ function withStatementCache(database: SqliteDatabase.Database) {
   };
 }
 
+/**
+ * Bulk writes as one prepared statement run per row: SQLite has a single connection, so they run
+ * inside the Kysely transaction that calls them. Prepared at first use (after migrating).
+ */
+function sqliteBulkRows(db: SqliteDatabase.Database): BulkRows {
+  let upsertAllocation: SqliteDatabase.Statement | undefined;
+  let insertEvent: SqliteDatabase.Statement | undefined;
+  return {
+    upsertAllocations(rows) {
+      upsertAllocation ??= db.prepare(
+        `insert into allocations (id, job_id, node_id, status, created_at, data)
+         values (?, ?, ?, ?, ?, ?)
+         on conflict (id) do update set node_id = excluded.node_id, status = excluded.status,
+           created_at = excluded.created_at, data = excluded.data`,
+      );
+      for (const r of rows)
+        upsertAllocation.run(r.id, r.job_id, r.node_id, r.status, r.created_at, r.data);
+    },
+    insertEvents(rows) {
+      insertEvent ??= db.prepare(
+        `insert into events (id, time, type, node_id, node_name, job_id, job_name, alloc_id, data)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         on conflict (id) do nothing`,
+      );
+      for (const r of rows)
+        insertEvent.run(
+          r.id,
+          r.time,
+          r.type,
+          r.node_id,
+          r.node_name,
+          r.job_id,
+          r.job_name,
+          r.alloc_id,
+          r.data,
+        );
+    },
+  };
+}
+
 /** A SQLite-backed store, not yet migrated (`openStore` migrates). */
 export function openSqliteStore(options: SqliteStoreOptions): KyselyStore {
-  const database = withStatementCache(openDatabase(options));
+  const raw = openDatabase(options);
+  const database = withStatementCache(raw);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return new KyselyStore({ kind: "sqlite", db, migrate: migrateSqlite });
+  return new KyselyStore({ kind: "sqlite", db, migrate: migrateSqlite, bulk: sqliteBulkRows(raw) });
 }

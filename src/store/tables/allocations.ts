@@ -1,5 +1,6 @@
 import type { Allocation } from "../../model/index.js";
 import type { AllocFilter } from "../store.js";
+import type { AllocationRow, BulkRows } from "./bulk-rows.js";
 import { type Executor, fromData } from "./executor.js";
 
 /**
@@ -19,7 +20,7 @@ export function storageKey(id: string): string {
   return id.slice(9) + id.slice(0, 9);
 }
 
-function allocationRow(alloc: Allocation) {
+function allocationRow(alloc: Allocation): AllocationRow {
   return {
     id: storageKey(alloc.id),
     job_id: alloc.jobId,
@@ -45,8 +46,13 @@ function lastPerId(allocs: readonly Allocation[]): Allocation[] {
 export async function upsertAllocations(
   db: Executor,
   allocs: readonly Allocation[],
+  bulk?: BulkRows,
 ): Promise<void> {
   const unique = lastPerId(allocs);
+  if (bulk) {
+    bulk.upsertAllocations(unique.map(allocationRow));
+    return;
+  }
   for (let start = 0; start < unique.length; start += ROWS_PER_INSERT) {
     const rows = unique.slice(start, start + ROWS_PER_INSERT).map(allocationRow);
     await db

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { BrinkEvent } from "../../model/index.js";
 import type { EventQuery, EventRetention } from "../store.js";
+import type { BulkRows, EventRow } from "./bulk-rows.js";
 import { type Executor, fromData } from "./executor.js";
 
 /** 9 parameters a row: far below both backends' bound-parameter limits. */
@@ -8,7 +9,7 @@ const ROWS_PER_INSERT = 500;
 /** Rows one pruning statement deletes, so a large backlog never holds a long lock. */
 const PRUNE_BATCH = 5000;
 
-function eventRow(e: BrinkEvent) {
+function eventRow(e: BrinkEvent): EventRow {
   return {
     id: e.id,
     time: e.time,
@@ -23,7 +24,15 @@ function eventRow(e: BrinkEvent) {
 }
 
 /** Appends events (ids given by the caller, new ones). Not a transaction by itself. */
-export async function insertEvents(db: Executor, events: readonly BrinkEvent[]): Promise<void> {
+export async function insertEvents(
+  db: Executor,
+  events: readonly BrinkEvent[],
+  bulk?: BulkRows,
+): Promise<void> {
+  if (bulk) {
+    bulk.insertEvents(events.map(eventRow));
+    return;
+  }
   for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
     const rows = events.slice(start, start + ROWS_PER_INSERT).map(eventRow);
     await db
