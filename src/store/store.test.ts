@@ -90,7 +90,11 @@ function sqliteRaw(location: Location, statements: string[]): Promise<unknown[]>
     let rows: unknown[] = [];
     for (const text of statements) {
       const stmt = db.prepare(text);
-      rows = stmt.reader ? stmt.all() : (stmt.run(), []);
+      if (stmt.reader) rows = stmt.all();
+      else {
+        stmt.run();
+        rows = [];
+      }
     }
     return Promise.resolve(rows);
   } finally {

@@ -1,25 +1,10 @@
+import type { AllocationsTable, EventsTable } from "../database.js";
+
 /** An allocation as its table stores it (see `allocationRow` in allocations.ts). */
-export interface AllocationRow {
-  id: string;
-  job_id: string;
-  node_id: string | null;
-  status: string;
-  created_at: string;
-  data: string;
-}
+export type AllocationRow = AllocationsTable;
 
 /** An event as its table stores it (see `eventRow` in events.ts). */
-export interface EventRow {
-  id: number;
-  time: string;
-  type: string;
-  node_id: string | null;
-  node_name: string | null;
-  job_id: string | null;
-  job_name: string | null;
-  alloc_id: string | null;
-  data: string;
-}
+export type EventRow = EventsTable;
 
 /**
  * The two writes a burst of placements makes thousands of, done by a dialect faster than
