@@ -499,13 +499,7 @@ export class ControlPlane {
 
   /** Jobs with instances waiting for capacity get another evaluation (capacity may have appeared). */
   private kickBlocked(): void {
-    const blocked = new Set<string>();
-    for (const a of this.state.allocs.values()) {
-      if (a.status === "pending" && a.nodeId === null && a.desiredStatus === "run") {
-        blocked.add(a.jobId);
-      }
-    }
-    for (const jobId of blocked) this.enqueue(jobId, "capacity-change");
+    for (const jobId of this.state.jobsWaitingForNodes()) this.enqueue(jobId, "capacity-change");
   }
 
   /**

@@ -70,4 +70,22 @@ describe("ClusterState", () => {
     for (const a of state.allocs.values()) walked[a.status] = (walked[a.status] ?? 0) + 1;
     expect(counts).toEqual(walked);
   });
+
+  it("knows the jobs with allocations waiting for a node, following every change", () => {
+    const state = new ClusterState();
+    const of = (id: string, jobId: string, nodeId: string | null, status: AllocStatus) => ({
+      ...alloc(id, nodeId, status),
+      jobId,
+    });
+    state.putAlloc(of("a", "j1", null, "pending"));
+    state.putAlloc(of("b", "j2", null, "pending"));
+    state.putAlloc(of("c", "j3", "n1", "running"));
+    state.putAlloc({ ...of("d", "j4", null, "pending"), desiredStatus: "stop" });
+    expect([...state.jobsWaitingForNodes()].sort()).toEqual(["j1", "j2"]);
+    state.putAlloc(of("a", "j1", "n1", "pending"));
+    state.putAlloc(of("b", "j2", null, "failed"));
+    expect([...state.jobsWaitingForNodes()]).toEqual([]);
+    state.putAlloc(of("e", "j3", null, "pending"));
+    expect([...state.jobsWaitingForNodes()]).toEqual(["j3"]);
+  });
 });

@@ -28,6 +28,11 @@ function removeFromIndex(index: Map<string, Set<string>>, key: string | null, id
   if (set && set.size === 0) index.delete(key);
 }
 
+/** Pending, on no node, and wanted: the allocation waits for capacity. */
+function waitsForNode(a: Allocation): boolean {
+  return a.status === "pending" && a.nodeId === null && a.desiredStatus === "run";
+}
+
 /** Told of every change to the mirror, old object first (the event log derives events from it). */
 export interface StateObserver {
   node(old: Node | undefined, next: Node): void;
@@ -59,6 +64,8 @@ export class ClusterState {
   private readonly draining = new Set<string>();
   /** Nodes between ready and down (joining, suspect, disconnected): the health monitor's work. */
   private readonly unsettled = new Set<string>();
+  /** Allocations waiting for a node (pending, unplaced, wanted): what new capacity may place. */
+  private readonly unplaced = new Set<string>();
   /** Allocations per status, kept as they change (the gauges read it instead of walking all). */
   private readonly statusCounts = new Map<string, number>();
   /** Last heartbeat per node, kept apart so a heartbeat does not replace the node object. */
@@ -171,6 +178,8 @@ export class ClusterState {
     if (old && wasLive && (!live || !sameNode))
       removeFromIndex(this.liveByNode, old.nodeId, old.id);
     this.allocs.set(alloc.id, alloc);
+    if (waitsForNode(alloc)) this.unplaced.add(alloc.id);
+    else this.unplaced.delete(alloc.id);
     if (old?.status !== alloc.status) {
       if (old) this.statusCounts.set(old.status, (this.statusCounts.get(old.status) ?? 1) - 1);
       this.statusCounts.set(alloc.status, (this.statusCounts.get(alloc.status) ?? 0) + 1);
@@ -181,6 +190,16 @@ export class ClusterState {
     if (!sameNode) addToIndex(this.allocsByNode, alloc.nodeId, alloc.id);
     if (live && (!wasLive || !sameNode)) addToIndex(this.liveByNode, alloc.nodeId, alloc.id);
     this.observer?.alloc(old, alloc);
+  }
+
+  /** Jobs with an allocation waiting for a node (without walking the allocations' history). */
+  jobsWaitingForNodes(): Set<string> {
+    const jobs = new Set<string>();
+    for (const id of this.unplaced) {
+      const a = this.allocs.get(id);
+      if (a) jobs.add(a.jobId);
+    }
+    return jobs;
   }
 
   /** How many allocations are in each status (statuses none has left out). */
