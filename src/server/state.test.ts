@@ -3,10 +3,10 @@ import type { Allocation, AllocStatus, NodeStatus } from "../model/index.js";
 import { testNode } from "../scheduler/fixtures.test-util.js";
 import { ClusterState } from "./state.js";
 
-const alloc = (id: string, nodeId: string | null, status: AllocStatus): Allocation =>
+const alloc = (id: string, nodeId: string | null, status: AllocStatus, jobId = "j"): Allocation =>
   ({
     id,
-    jobId: "j",
+    jobId,
     nodeId,
     status,
     desiredStatus: "run",
@@ -73,19 +73,15 @@ describe("ClusterState", () => {
 
   it("knows the jobs with allocations waiting for a node, following every change", () => {
     const state = new ClusterState();
-    const of = (id: string, jobId: string, nodeId: string | null, status: AllocStatus) => ({
-      ...alloc(id, nodeId, status),
-      jobId,
-    });
-    state.putAlloc(of("a", "j1", null, "pending"));
-    state.putAlloc(of("b", "j2", null, "pending"));
-    state.putAlloc(of("c", "j3", "n1", "running"));
-    state.putAlloc({ ...of("d", "j4", null, "pending"), desiredStatus: "stop" });
+    state.putAlloc(alloc("a", null, "pending", "j1"));
+    state.putAlloc(alloc("b", null, "pending", "j2"));
+    state.putAlloc(alloc("c", "n1", "running", "j3"));
+    state.putAlloc({ ...alloc("d", null, "pending", "j4"), desiredStatus: "stop" });
     expect([...state.jobsWaitingForNodes()].sort()).toEqual(["j1", "j2"]);
-    state.putAlloc(of("a", "j1", "n1", "pending"));
-    state.putAlloc(of("b", "j2", null, "failed"));
+    state.putAlloc(alloc("a", "n1", "pending", "j1"));
+    state.putAlloc(alloc("b", null, "failed", "j2"));
     expect([...state.jobsWaitingForNodes()]).toEqual([]);
-    state.putAlloc(of("e", "j3", null, "pending"));
+    state.putAlloc(alloc("e", null, "pending", "j3"));
     expect([...state.jobsWaitingForNodes()]).toEqual(["j3"]);
   });
 });

@@ -76,32 +76,29 @@ function withStatementCache(database: SqliteDatabase.Database) {
   };
 }
 
+const UPSERT_ALLOCATION = `insert into allocations (id, job_id, node_id, status, created_at, data)
+  values (?, ?, ?, ?, ?, ?)
+  on conflict (id) do update set node_id = excluded.node_id, status = excluded.status,
+    created_at = excluded.created_at, data = excluded.data`;
+
+const INSERT_EVENT = `insert into events (id, time, type, node_id, node_name, job_id, job_name, alloc_id, data)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+  on conflict (id) do nothing`;
+
 /**
- * Bulk writes as one prepared statement run per row: SQLite has a single connection, so they run
- * inside the Kysely transaction that calls them. Prepared at first use (after migrating).
+ * Bulk writes as one prepared statement (from the store's statement cache) run per row: SQLite
+ * has a single connection, so they run inside the Kysely transaction that calls them.
  */
-function sqliteBulkRows(db: SqliteDatabase.Database): BulkRows {
-  let upsertAllocation: SqliteDatabase.Statement | undefined;
-  let insertEvent: SqliteDatabase.Statement | undefined;
+function sqliteBulkRows(database: ReturnType<typeof withStatementCache>): BulkRows {
   return {
     upsertAllocations(rows) {
-      upsertAllocation ??= db.prepare(
-        `insert into allocations (id, job_id, node_id, status, created_at, data)
-         values (?, ?, ?, ?, ?, ?)
-         on conflict (id) do update set node_id = excluded.node_id, status = excluded.status,
-           created_at = excluded.created_at, data = excluded.data`,
-      );
-      for (const r of rows)
-        upsertAllocation.run(r.id, r.job_id, r.node_id, r.status, r.created_at, r.data);
+      const stmt = database.prepare(UPSERT_ALLOCATION);
+      for (const r of rows) stmt.run(r.id, r.job_id, r.node_id, r.status, r.created_at, r.data);
     },
     insertEvents(rows) {
-      insertEvent ??= db.prepare(
-        `insert into events (id, time, type, node_id, node_name, job_id, job_name, alloc_id, data)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         on conflict (id) do nothing`,
-      );
+      const stmt = database.prepare(INSERT_EVENT);
       for (const r of rows)
-        insertEvent.run(
+        stmt.run(
           r.id,
           r.time,
           r.type,
@@ -118,8 +115,12 @@ function sqliteBulkRows(db: SqliteDatabase.Database): BulkRows {
 
 /** A SQLite-backed store, not yet migrated (`openStore` migrates). */
 export function openSqliteStore(options: SqliteStoreOptions): KyselyStore {
-  const raw = openDatabase(options);
-  const database = withStatementCache(raw);
+  const database = withStatementCache(openDatabase(options));
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return new KyselyStore({ kind: "sqlite", db, migrate: migrateSqlite, bulk: sqliteBulkRows(raw) });
+  return new KyselyStore({
+    kind: "sqlite",
+    db,
+    migrate: migrateSqlite,
+    bulk: sqliteBulkRows(database),
+  });
 }
