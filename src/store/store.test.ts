@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import SqliteDatabase from "better-sqlite3";
 import pg from "pg";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -17,6 +17,7 @@ import {
 } from "./fixtures.test-util.js";
 import { type OpenStoreOptions, openStore } from "./open-store.js";
 import { postgresTarget } from "./postgres/postgres-url.js";
+import { SQLITE_PAGE_SIZE } from "./sqlite/open-sqlite-store.js";
 import type { Store } from "./store.js";
 import { parseStoreUrl } from "./store-url.js";
 
@@ -875,6 +876,40 @@ describe("sqlite file", () => {
       expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     } finally {
       db.close();
+    }
+  });
+
+  it("creates a new file with 16 KiB pages and keeps an existing file's page size", async () => {
+    location = await freshSqliteFile();
+    await (await openStore(location.url)).close();
+    const path = location.url.slice("sqlite:".length);
+    const pageSize = () => {
+      const db = new SqliteDatabase(path, { readonly: true });
+      try {
+        return db.pragma("page_size", { simple: true });
+      } finally {
+        db.close();
+      }
+    };
+    expect(pageSize()).toBe(SQLITE_PAGE_SIZE);
+    // A file made before (4 KiB pages, SQLite's default) opens and works as it is.
+    await location.remove();
+    location = await freshSqliteFile();
+    const older = location.url.slice("sqlite:".length);
+    await mkdir(dirname(older), { recursive: true });
+    const db = new SqliteDatabase(older);
+    db.pragma("page_size = 4096");
+    db.exec("create table t (x)");
+    db.close();
+    const store = await openStore(location.url);
+    await store.putNode(makeNode({ name: "n1" }));
+    expect((await store.listNodes()).map((n) => n.name)).toEqual(["n1"]);
+    await store.close();
+    const reopened = new SqliteDatabase(older, { readonly: true });
+    try {
+      expect(reopened.pragma("page_size", { simple: true })).toBe(4096);
+    } finally {
+      reopened.close();
     }
   });
 });
