@@ -1,15 +1,25 @@
 import type { Allocation } from "./allocation.js";
 import type { Job, JobStatus } from "./job.js";
 
-/** The newest allocation of each task instance (a rescheduled instance supersedes its failure). */
+/**
+ * The newest allocation of each task instance (a rescheduled instance supersedes its failure).
+ * Runs for every job a batch of reports touched, so it keys instances by task, then by index in
+ * an array, without building a string per allocation. Order: by task as first seen, then index.
+ */
 function latestPerInstance(allocs: readonly Allocation[]): Allocation[] {
-  const latest = new Map<string, Allocation>();
+  const byTask = new Map<string, Allocation[]>();
   for (const a of allocs) {
-    const key = `${a.task}#${a.index}`;
-    const prev = latest.get(key);
-    if (!prev || prev.createdAt <= a.createdAt) latest.set(key, a);
+    let slots = byTask.get(a.task);
+    if (!slots) {
+      slots = [];
+      byTask.set(a.task, slots);
+    }
+    const prev = slots[a.index];
+    if (!prev || prev.createdAt <= a.createdAt) slots[a.index] = a;
   }
-  return [...latest.values()];
+  const out: Allocation[] = [];
+  for (const slots of byTask.values()) for (const a of slots) if (a) out.push(a);
+  return out;
 }
 
 /**
