@@ -93,6 +93,14 @@ export interface JoinRequest {
 }
 
 /**
+ * What an agent is told of an allocation, per allocation object (allocations are replaced, never
+ * changed, so a view stays true for its object). Every push lists the node's live allocations,
+ * and most of them are the same objects as at the last push: they are not built again, and the
+ * sync sees the same object and skips comparing it.
+ */
+const agentViews = new WeakMap<Allocation, AgentAlloc>();
+
+/**
  * The control plane's core: accepts jobs, runs evaluations through the scheduler, applies plans,
  * talks to agents' sessions and watches node health. Every state change goes through `mutex` so
  * the store, the in-memory state and the sessions never disagree.
@@ -1111,7 +1119,7 @@ export class ControlPlane {
     for (const jobId of jobs) {
       const job = this.state.jobs.get(jobId);
       if (!job) continue;
-      const status = deriveJobStatus(job, this.state.allocsOfJob(jobId));
+      const status = deriveJobStatus(job, this.state.allocsOfJob(jobId, false));
       if (status !== job.status) changed.push({ ...job, status, updatedAt: this.now() });
     }
     const written =
@@ -1178,7 +1186,7 @@ export class ControlPlane {
   private async refreshJobStatus(jobId: string): Promise<void> {
     const job = this.state.jobs.get(jobId);
     if (!job) return;
-    const status = deriveJobStatus(job, this.state.allocsOfJob(jobId));
+    const status = deriveJobStatus(job, this.state.allocsOfJob(jobId, false));
     if (status === job.status) return;
     const next = { ...job, status, updatedAt: this.now() };
     // Status only, and only while this version is the stored one (a newer one may be in flight).
@@ -1218,24 +1226,30 @@ export class ControlPlane {
     if (!session) return;
     const allocs: AgentAlloc[] = [];
     for (const a of this.state.liveAllocsOnNode(nodeId)) {
-      const job = this.state.jobs.get(a.jobId);
-      allocs.push({
-        id: a.id,
-        jobId: a.jobId,
-        jobName: job?.name ?? a.jobId,
-        jobType: a.jobType,
-        task: a.task,
-        index: a.index,
-        taskSpec: a.taskSpec,
-        desiredStatus: a.desiredStatus,
-        resources: a.resources,
-      });
+      let view = agentViews.get(a);
+      if (!view) {
+        const job = this.state.jobs.get(a.jobId);
+        view = {
+          id: a.id,
+          jobId: a.jobId,
+          jobName: job?.name ?? a.jobId,
+          jobType: a.jobType,
+          task: a.task,
+          index: a.index,
+          taskSpec: a.taskSpec,
+          desiredStatus: a.desiredStatus,
+          resources: a.resources,
+        };
+        // A job's name never changes; one not known yet is looked up again next time.
+        if (job) agentViews.set(a, view);
+      }
+      allocs.push(view);
     }
     const msg = this.sync.next(nodeId, allocs);
     if (msg) session.sendText(msg.text);
   }
 
-  /** Gauges are recomputed at most once a second (a pass over every node and allocation). */
+  /** Gauges are refreshed at most once a second (from counts the state keeps as it changes). */
   private refreshGauges(): void {
     if (this.gaugeTimer) return;
     this.gaugeTimer = setTimeout(() => {
@@ -1248,17 +1262,9 @@ export class ControlPlane {
   /** Recomputes the node and allocation gauges now (also done before every scrape). */
   updateGauges(): void {
     const m = this.deps.metrics;
-    // Counted in plain maps first: a labelled gauge's `inc` hashes its labels on every call.
-    const nodes = new Map<string, { status: string; site: string; n: number }>();
-    for (const node of this.state.nodes.values()) {
-      // A status never holds the separator, so the pair's key is unambiguous.
-      const key = `${node.status}\u0000${node.site}`;
-      const entry = nodes.get(key);
-      if (entry) entry.n++;
-      else nodes.set(key, { status: node.status, site: node.site, n: 1 });
-    }
     m.nodes.reset();
-    for (const { status, site, n } of nodes.values()) m.nodes.set({ status, site }, n);
+    for (const { status, site, n } of this.state.nodeCountsByStatusAndSite())
+      if (n > 0) m.nodes.set({ status, site }, n);
     m.allocations.reset();
     for (const [status, n] of this.state.allocCountsByStatus())
       if (n > 0) m.allocations.set({ status }, n);

@@ -71,6 +71,27 @@ describe("ClusterState", () => {
     expect(counts).toEqual(walked);
   });
 
+  it("counts nodes per status and site as they change", () => {
+    const state = new ClusterState();
+    const node = (name: string, status: NodeStatus, site: string) => ({
+      ...testNode(name),
+      id: `id-${name}`,
+      status,
+      site,
+    });
+    state.putNode(node("a", "initializing", "s1"));
+    state.putNode(node("b", "ready", "s1"));
+    state.putNode(node("c", "ready", "s2"));
+    state.putNode(node("a", "ready", "s1"));
+    state.putNode(node("b", "ready", "s1"));
+    state.putNode(node("c", "down", "s3"));
+    const counts = [...state.nodeCountsByStatusAndSite()]
+      .filter((c) => c.n > 0)
+      .map((c) => `${c.status}@${c.site}=${c.n}`)
+      .sort();
+    expect(counts).toEqual(["down@s3=1", "ready@s1=2"]);
+  });
+
   it("knows the jobs with allocations waiting for a node, following every change", () => {
     const state = new ClusterState();
     state.putAlloc(alloc("a", null, "pending", "j1"));

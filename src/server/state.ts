@@ -68,6 +68,8 @@ export class ClusterState {
   private readonly unplaced = new Set<string>();
   /** Allocations per status, kept as they change (the gauges read it instead of walking all). */
   private readonly statusCounts = new Map<string, number>();
+  /** Nodes per status and site, kept as they change (the node gauge reads it). */
+  private readonly nodeCounts = new Map<string, { status: string; site: string; n: number }>();
   /** Last heartbeat per node, kept apart so a heartbeat does not replace the node object. */
   private readonly heartbeats = new Map<string, string>();
   /** Set once loaded, so loading itself reports nothing. */
@@ -92,6 +94,10 @@ export class ClusterState {
       (old.peerAddr !== node.peerAddr || old.status !== node.status || old.site !== node.site)
     )
       this.onEndpointChange?.();
+    if (old?.status !== node.status || old.site !== node.site) {
+      if (old) this.countNode(old, -1);
+      this.countNode(node, 1);
+    }
     this.nodes.set(node.id, node);
     this.nodesByName.set(node.name, node.id);
     this.nodeList = null;
@@ -100,6 +106,19 @@ export class ClusterState {
     if (node.drain) this.draining.add(node.id);
     else this.draining.delete(node.id);
     this.observer?.node(old, node);
+  }
+
+  private countNode(node: Node, by: number): void {
+    // A status never holds the separator, so the pair's key is unambiguous.
+    const key = `${node.status}\u0000${node.site}`;
+    const entry = this.nodeCounts.get(key);
+    if (entry) entry.n += by;
+    else this.nodeCounts.set(key, { status: node.status, site: node.site, n: by });
+  }
+
+  /** How many nodes are in each status and site (pairs no node has left count 0). */
+  nodeCountsByStatusAndSite(): Iterable<{ status: string; site: string; n: number }> {
+    return this.nodeCounts.values();
   }
 
   /** Nodes neither ready nor down (a copy: the caller may change them while walking it). */
@@ -207,8 +226,9 @@ export class ClusterState {
     return this.statusCounts;
   }
 
-  allocsOfJob(jobId: string): Allocation[] {
-    return this.collect(this.allocsByJob.get(jobId));
+  /** The job's allocations, oldest first; `ordered: false` skips the sort (for counting them). */
+  allocsOfJob(jobId: string, ordered = true): Allocation[] {
+    return this.collect(this.allocsByJob.get(jobId), ordered);
   }
 
   allocsOnNode(nodeId: string): Allocation[] {
@@ -220,12 +240,12 @@ export class ClusterState {
     return this.collect(this.liveByNode.get(nodeId));
   }
 
-  private collect(ids: Set<string> | undefined): Allocation[] {
+  private collect(ids: Set<string> | undefined, ordered = true): Allocation[] {
     const out: Allocation[] = [];
     for (const id of ids ?? []) {
       const a = this.allocs.get(id);
       if (a) out.push(a);
     }
-    return out.sort(byCreation);
+    return ordered ? out.sort(byCreation) : out;
   }
 }

@@ -71,4 +71,37 @@ describe("NodeSync", () => {
     expect(sync.next("n", [alloc("a")])?.message).toMatchObject({ seq: 2, full: true });
     expect(sync.resume("n", { epoch: "old", seq: 2 })).toBe(false);
   });
+
+  it("keeps an agent that applies every message equal to the desired set, change after change", () => {
+    const sync = new NodeSync("e1");
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const objects = new Map<string, AgentAlloc>();
+    const agent = new Map<string, string>();
+    for (let step = 0; step < 300; step++) {
+      // Each id is absent, running or stopping; some steps hand in new objects of equal content.
+      const desired: AgentAlloc[] = [];
+      for (const id of ["a", "b", "c", "d", "e"]) {
+        const r = random();
+        if (r < 0.3) continue;
+        const status = r < 0.8 ? "run" : "stop";
+        let a = objects.get(id);
+        if (!a || a.desiredStatus !== status || random() < 0.2) a = alloc(id, status);
+        objects.set(id, a);
+        desired.push(a);
+      }
+      const m = sync.next("n", desired)?.message;
+      if (m?.full) agent.clear();
+      for (const a of m?.allocs ?? []) agent.set(a.id, a.desiredStatus);
+      for (const id of m?.remove ?? []) agent.delete(id);
+      expect(Object.fromEntries(agent)).toEqual(
+        Object.fromEntries(desired.map((a) => [a.id, a.desiredStatus])),
+      );
+      // A message only when something changed for the agent.
+      if (m) expect(m.allocs.length + m.remove.length).toBeGreaterThan(step === 0 ? -1 : 0);
+    }
+  });
 });
