@@ -93,14 +93,6 @@ export interface JoinRequest {
 }
 
 /**
- * What an agent is told of an allocation, per allocation object (allocations are replaced, never
- * changed, so a view stays true for its object). Every push lists the node's live allocations,
- * and most of them are the same objects as at the last push: they are not built again, and the
- * sync sees the same object and skips comparing it.
- */
-const agentViews = new WeakMap<Allocation, AgentAlloc>();
-
-/**
  * The control plane's core: accepts jobs, runs evaluations through the scheduler, applies plans,
  * talks to agents' sessions and watches node health. Every state change goes through `mutex` so
  * the store, the in-memory state and the sessions never disagree.
@@ -1226,24 +1218,18 @@ export class ControlPlane {
     if (!session) return;
     const allocs: AgentAlloc[] = [];
     for (const a of this.state.liveAllocsOnNode(nodeId)) {
-      let view = agentViews.get(a);
-      if (!view) {
-        const job = this.state.jobs.get(a.jobId);
-        view = {
-          id: a.id,
-          jobId: a.jobId,
-          jobName: job?.name ?? a.jobId,
-          jobType: a.jobType,
-          task: a.task,
-          index: a.index,
-          taskSpec: a.taskSpec,
-          desiredStatus: a.desiredStatus,
-          resources: a.resources,
-        };
-        // A job's name never changes; one not known yet is looked up again next time.
-        if (job) agentViews.set(a, view);
-      }
-      allocs.push(view);
+      const job = this.state.jobs.get(a.jobId);
+      allocs.push({
+        id: a.id,
+        jobId: a.jobId,
+        jobName: job?.name ?? a.jobId,
+        jobType: a.jobType,
+        task: a.task,
+        index: a.index,
+        taskSpec: a.taskSpec,
+        desiredStatus: a.desiredStatus,
+        resources: a.resources,
+      });
     }
     const msg = this.sync.next(nodeId, allocs);
     if (msg) session.sendText(msg.text);

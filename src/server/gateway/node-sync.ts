@@ -20,12 +20,10 @@ function encodeAlloc(a: AgentAlloc): string {
  * What the server believes an agent has of one allocation: its text (equal text = nothing to
  * send) and the objects it was made from, so an allocation whose agent-visible parts are the
  * same objects (a status report replaces the allocation, not its spec) is not encoded again.
- * `source` is the last object it was compared with (the same object again: nothing to compare)
- * and `seen` the push that last listed it (what a push does not list was removed).
+ * `seen` is the push that last listed it (what a push does not list was removed).
  */
 interface Believed {
   text: string;
-  source: AgentAlloc;
   taskSpec: unknown;
   resources: unknown;
   desiredStatus: string;
@@ -41,18 +39,16 @@ export interface SyncMessage {
 
 function sameForAgent(had: Believed, a: AgentAlloc): boolean {
   return (
-    had.source === a ||
-    (had.taskSpec === a.taskSpec &&
-      had.resources === a.resources &&
-      had.desiredStatus === a.desiredStatus &&
-      had.jobName === a.jobName)
+    had.taskSpec === a.taskSpec &&
+    had.resources === a.resources &&
+    had.desiredStatus === a.desiredStatus &&
+    had.jobName === a.jobName
   );
 }
 
 function believe(a: AgentAlloc, text: string, seen: number): Believed {
   return {
     text,
-    source: a,
     taskSpec: a.taskSpec,
     resources: a.resources,
     desiredStatus: a.desiredStatus,
@@ -117,7 +113,6 @@ export class NodeSync {
     for (const a of desired) {
       const had = before.get(a.id);
       if (had !== undefined && sameForAgent(had, a)) {
-        had.source = a;
         had.seen = pass;
         continue;
       }
