@@ -79,12 +79,16 @@ describe("ClusterState", () => {
       status,
       site,
     });
-    state.putNode(node("a", "initializing", "s1"));
-    state.putNode(node("b", "ready", "s1"));
-    state.putNode(node("c", "ready", "s2"));
-    state.putNode(node("a", "ready", "s1"));
-    state.putNode(node("b", "ready", "s1"));
-    state.putNode(node("c", "down", "s3"));
+    // Joins, then a node ready, one unchanged, one down and moved to another site.
+    const changes = [
+      ["a", "initializing", "s1"],
+      ["b", "ready", "s1"],
+      ["c", "ready", "s2"],
+      ["a", "ready", "s1"],
+      ["b", "ready", "s1"],
+      ["c", "down", "s3"],
+    ] as const;
+    for (const [name, status, site] of changes) state.putNode(node(name, status, site));
     const counts = [...state.nodeCountsByStatusAndSite()]
       .filter((c) => c.n > 0)
       .map((c) => `${c.status}@${c.site}=${c.n}`)
