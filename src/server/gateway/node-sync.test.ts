@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AgentAlloc } from "../../model/index.js";
+import { seededRandom } from "../../scheduler/random.js";
 import { NodeSync } from "./node-sync.js";
 
 const spec: AgentAlloc["taskSpec"] = {
@@ -74,13 +75,11 @@ describe("NodeSync", () => {
 
   it("keeps an agent that applies every message equal to the desired set, change after change", () => {
     const sync = new NodeSync("e1");
-    let seed = 7;
-    const random = () => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed / 2 ** 31;
-    };
+    const random = seededRandom(7);
     const objects = new Map<string, AgentAlloc>();
     const agent = new Map<string, string>();
+    let removals = 0;
+    let quiet = 0;
     for (let step = 0; step < 300; step++) {
       // Each id is absent, running or stopping; some steps hand in new objects of equal content.
       const desired: AgentAlloc[] = [];
@@ -102,6 +101,11 @@ describe("NodeSync", () => {
       );
       // A message only when something changed for the agent.
       if (m) expect(m.allocs.length + m.remove.length).toBeGreaterThan(step === 0 ? -1 : 0);
+      if (m?.remove.length) removals++;
+      if (!m) quiet++;
     }
+    // The sequence did exercise removals and pushes with nothing to send.
+    expect(removals).toBeGreaterThan(10);
+    expect(quiet).toBeGreaterThan(3);
   });
 });
