@@ -33,6 +33,7 @@ describe("brink server --config and join admission", () => {
       [
         "listen: 127.0.0.1:1   # overridden by --listen",
         "heartbeatIntervalMs: 700",
+        "pushIntervalMs: 100",
         "topology:",
         "  links:",
         "    - { from: factory-1, to: cloud, latencyMs: 35, bandwidthMbps: 200 }",
@@ -63,6 +64,16 @@ describe("brink server --config and join admission", () => {
     expect(out).toContain(file);
     expect(out).toContain("topology.links.0.latencyMs");
     expect(out).toMatch(/heartbeat/);
+  });
+
+  it("refuses a --push-interval that is not a whole number of milliseconds", async () => {
+    dir = tempDir("server-config");
+    const proc = startBrink(["server", "--push-interval", "-5", "--data-dir", join(dir, "data")]);
+    const code = await new Promise<number | null>((done) => proc.child.once("exit", done));
+    expect(code).toBe(2);
+    expect(proc.lines.join("\n")).toContain(
+      '--push-interval must be a whole number of milliseconds (0 = off), not "-5"',
+    );
   });
 
   it("admits a burst of agents over the join limit: the rest retry later and all get ready", async () => {

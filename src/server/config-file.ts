@@ -22,6 +22,7 @@ export const serverFileSchema = z.strictObject({
   heartbeatIntervalMs: z.int().positive().optional(),
   heartbeatGraceMs: z.int().positive().optional(),
   maxPendingJoins: z.int().positive().optional(),
+  pushIntervalMs: z.int().min(0).optional(),
   /** Event log retention: newest `keep` events, none older than `maxAgeMs` (0 = no limit). */
   events: z
     .strictObject({

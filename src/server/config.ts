@@ -30,6 +30,11 @@ export interface ServerConfig {
   eventsKeep: number;
   /** Event log retention: drop events older than this many ms (0 = no age limit). */
   eventsMaxAgeMs: number;
+  /**
+   * Desired-state pushes to one node are at most this far apart while commits keep changing it
+   * (the first after a quiet spell goes at once); 0 pushes after every commit.
+   */
+  pushIntervalMs: number;
   /** How often an event stream gets a `: ping` comment (15 s; shorter in tests). */
   eventPingMs: number;
 }
@@ -62,6 +67,7 @@ export function serverConfig(over: Partial<ServerConfig> & { dataDir: string }):
     eventsKeep: 100_000,
     eventsMaxAgeMs: 7 * 24 * 3_600_000,
     eventPingMs: 15_000,
+    pushIntervalMs: 250,
     ...over,
   });
 }

@@ -3,7 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Fingerprint, systemClock, validateJobSpec } from "../model/index.js";
+import {
+  type Fingerprint,
+  type ServerMessage,
+  systemClock,
+  validateJobSpec,
+} from "../model/index.js";
 import { openStore, type PlanCommit, type Store } from "../store/index.js";
 import { serverConfig } from "./config.js";
 import { ControlPlane } from "./control-plane.js";
@@ -217,5 +222,87 @@ describe("control plane batches", () => {
     expect([...perNode.values()].every((used) => used <= 1000)).toBe(true);
     expect(all().filter((x) => x.nodeId).length).toBe(8);
     expect(planCalls.some((c) => c.length > 1)).toBe(true);
+  });
+});
+
+// Pushes after commits are coalesced per node: what several commits give a node within the push
+// interval reaches it in one desired-state message; a node that was quiet is pushed at once.
+describe("control plane pushes", () => {
+  let dir: string;
+  let store: Store;
+  let cp: ControlPlane | undefined;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), "brink-push-"));
+    store = await openStore("sqlite::memory:");
+  });
+
+  afterEach(async () => {
+    await cp?.close();
+    cp = undefined;
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A node with a session that keeps the `allocs` messages it is sent. */
+  async function connectedNode(pushIntervalMs: number) {
+    const plane = new ControlPlane({
+      store,
+      config: serverConfig({ dataDir: dir, pushIntervalMs }),
+      logger: pino({ level: "silent" }),
+      metrics: new ServerMetrics(),
+      clock: systemClock,
+    });
+    cp = plane;
+    await plane.start();
+    const { node } = await plane.joinNode({
+      name: "n",
+      site: "s",
+      labels: {},
+      fingerprint: fingerprint(4000),
+    });
+    const pushes: Extract<ServerMessage, { type: "allocs" }>[] = [];
+    const keep = (m: ServerMessage) => {
+      if (m.type === "allocs") pushes.push(m);
+    };
+    plane.sessionOpened({
+      nodeId: node.id,
+      remoteAddress: undefined,
+      send: keep,
+      sendText: (text) => keep(JSON.parse(text) as ServerMessage),
+      close: () => undefined,
+      terminate: () => undefined,
+    });
+    await plane.hello(node.id, fingerprint(4000), [], undefined, undefined);
+    /** Submits a job of one allocation and waits until its plan has committed. */
+    const place = async (name: string) => {
+      await plane.submitJob(spec(name, 100));
+      await until(`${name} placed`, () => plane.jobAllocations(name).some((a) => a.nodeId));
+      return plane.jobAllocations(name)[0]?.id;
+    };
+    return { pushes, place };
+  }
+
+  it("sends a busy node the commits of one push interval in one message", async () => {
+    const { pushes, place } = await connectedNode(1000);
+    expect(pushes.map((m) => [m.full, m.allocs.length])).toEqual([[true, 0]]);
+    // Both commits follow the hello's push within the interval: they wait for the push tick.
+    const a = await place("a");
+    const b = await place("b");
+    expect(pushes).toHaveLength(1);
+    await until("the push tick", () => pushes.length === 2);
+    expect(pushes[1]?.allocs.map((x) => x.id).sort()).toEqual([a, b].sort());
+    // Quiet for longer than the interval: the next commit is pushed as it lands.
+    await new Promise((r) => setTimeout(r, 1100));
+    const c = await place("c");
+    expect(pushes).toHaveLength(3);
+    expect(pushes[2]?.allocs.map((x) => x.id)).toEqual([c]);
+  });
+
+  it("pushes after every commit with an interval of 0", async () => {
+    const { pushes, place } = await connectedNode(0);
+    const a = await place("a");
+    const b = await place("b");
+    expect(pushes.slice(1).map((m) => m.allocs.map((x) => x.id))).toEqual([[a], [b]]);
   });
 });

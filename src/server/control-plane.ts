@@ -130,6 +130,11 @@ export class ControlPlane {
   private pendingKick = false;
   private flushTimer: NodeJS.Timeout | null = null;
   private gaugeTimer: NodeJS.Timeout | null = null;
+  /** Nodes whose push waits for the next push tick (see `pushSoon`). */
+  private readonly pushDue = new Set<string>();
+  /** When each connected node was last sent a desired-state message (`performance.now()`). */
+  private readonly pushedAt = new Map<string, number>();
+  private pushTimer: NodeJS.Timeout | null = null;
   private state = new ClusterState();
   private worker: Promise<void> | null = null;
   private stopped = false;
@@ -246,6 +251,7 @@ export class ControlPlane {
     this.services.close();
     if (this.drainTimer) clearInterval(this.drainTimer);
     if (this.gaugeTimer) clearTimeout(this.gaugeTimer);
+    if (this.pushTimer) clearTimeout(this.pushTimer);
     for (const f of this.followUps.values()) clearTimeout(f.timer);
     this.broker.close();
     this.logs.cancelAll();
@@ -552,7 +558,7 @@ export class ControlPlane {
       }
     }
     await this.commit(decided, touched);
-    for (const nodeId of touched) this.pushAllocs(nodeId);
+    for (const nodeId of touched) this.pushSoon(nodeId);
     this.refreshGauges();
   }
 
@@ -915,6 +921,7 @@ export class ControlPlane {
   sessionClosed(session: AgentSession): void {
     if (this.sessions.get(session.nodeId) !== session) return;
     this.sessions.delete(session.nodeId);
+    this.pushedAt.delete(session.nodeId);
     this.deps.metrics.sessions.set(this.sessions.size);
     if (!this.stopped) this.monitor.sessionLost(session.nodeId);
   }
@@ -1212,6 +1219,39 @@ export class ControlPlane {
     return this.logs.request(session, alloc.id, stream, tailBytes);
   }
 
+  /**
+   * Pushes a node what a commit changed for it, coalescing bursts. A node not pushed to within
+   * `pushIntervalMs` is pushed at once; otherwise it waits for the next push tick, and whatever
+   * the plans committed meanwhile gave it goes in one message (and comes back as one report).
+   * While hundreds of jobs arrive, a node that takes an allocation from many of them gets a few
+   * messages instead of one per commit; a lone job is pushed as soon as it commits.
+   */
+  private pushSoon(nodeId: string): void {
+    const interval = this.deps.config.pushIntervalMs;
+    const last = this.pushedAt.get(nodeId);
+    if (
+      interval === 0 ||
+      (!this.pushDue.has(nodeId) && (last === undefined || performance.now() - last >= interval))
+    ) {
+      this.pushAllocs(nodeId);
+      return;
+    }
+    this.pushDue.add(nodeId);
+    if (this.pushTimer) return;
+    this.pushTimer = setTimeout(() => {
+      // Like every push, under the lock: a node's hello must not be overtaken half way.
+      void this.mutex
+        .run(async () => {
+          this.pushTimer = null;
+          const due = [...this.pushDue];
+          this.pushDue.clear();
+          for (const id of due) this.pushAllocs(id);
+        })
+        .catch((err: unknown) => this.deps.logger.error({ err }, "pushing to agents failed"));
+    }, interval);
+    this.pushTimer.unref();
+  }
+
   /** Sends a node the complete set of allocations it must run or stop. */
   private pushAllocs(nodeId: string): void {
     const session = this.sessions.get(nodeId);
@@ -1232,7 +1272,9 @@ export class ControlPlane {
       });
     }
     const msg = this.sync.next(nodeId, allocs);
-    if (msg) session.sendText(msg.text);
+    if (!msg) return;
+    session.sendText(msg.text);
+    this.pushedAt.set(nodeId, performance.now());
   }
 
   /** Gauges are refreshed at most once a second (from counts the state keeps as it changes). */

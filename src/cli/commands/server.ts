@@ -16,6 +16,7 @@ interface ServerFlags {
   heartbeatInterval: string;
   heartbeatGrace: string;
   maxPendingJoins: string;
+  pushInterval: string;
   config?: string;
   eventsKeep: string;
   eventsMaxAge: string;
@@ -34,6 +35,16 @@ function wholeNumber(flag: string, value: string): number {
   const n = Number(value);
   if (value.trim() === "" || !Number.isInteger(n) || n < 0)
     throw new CliError(`${flag} must be a whole number (0 = no limit), not "${value}"`, 2);
+  return n;
+}
+
+function msOrZero(flag: string, value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isInteger(n) || n < 0)
+    throw new CliError(
+      `${flag} must be a whole number of milliseconds (0 = off), not "${value}"`,
+      2,
+    );
   return n;
 }
 
@@ -73,6 +84,11 @@ export function serverCommand(program: Command, ctx: CliContext): void {
       "--max-pending-joins <n>",
       "agent sessions admitted at once; more are told to retry later (join storms)",
       "1000",
+    )
+    .option(
+      "--push-interval <ms>",
+      "while commits keep changing a node, push it at most once per interval (0 = after every commit)",
+      "250",
     )
     .option(
       "--events-keep <n>",
@@ -126,6 +142,9 @@ export function serverCommand(program: Command, ctx: CliContext): void {
         maxPendingJoins: given("maxPendingJoins")
           ? positiveInt("--max-pending-joins", f.maxPendingJoins, "")
           : (file?.maxPendingJoins ?? positiveInt("--max-pending-joins", f.maxPendingJoins, "")),
+        pushIntervalMs: given("pushInterval")
+          ? msOrZero("--push-interval", f.pushInterval)
+          : (file?.pushIntervalMs ?? msOrZero("--push-interval", f.pushInterval)),
         ...(file?.topology?.links ? { declaredLinks: file.topology.links } : {}),
         eventsKeep: given("eventsKeep")
           ? wholeNumber("--events-keep", f.eventsKeep)
