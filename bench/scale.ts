@@ -22,6 +22,7 @@
  *     over --agent-sec, idle and with a service of 20 `sleep` tasks.
  * Usage: npm run bench:scale -- [--json] [--scenario connect,heartbeat,...] [--nodes 10000]
  *        [--store sqlite|postgres|both|postgres://...] [--heartbeat-sec 60] [--agent-sec 60]
+ *        [--server-args="--push-interval 0"]
  * Postgres: each server gets a fresh schema `brink_bench_<random>` (created and dropped with psql)
  * in --pg-url (default postgres://postgres@127.0.0.1:5432/test), or in the URL given as --store.
  */
@@ -62,7 +63,10 @@ const { values } = parseArgs({
     "heartbeat-sec": { type: "string", default: "60" },
     "agent-sec": { type: "string", default: "60" },
     "per-hollow": { type: "string", default: "5000" },
-    /** Extra `brink server` flags, e.g. --server-args "--max-pending-joins 200". */
+    /**
+     * Extra `brink server` flags, e.g. --server-args="--max-pending-joins 200" (with `=`: the
+     * value starts with `--`, which `parseArgs` would take for an option of its own).
+     */
     "server-args": { type: "string", default: "" },
   },
 });
