@@ -106,6 +106,16 @@ describe("metrics of a real server", () => {
     expect(sample(text, "brink_scheduler_duration_seconds_count")).toBeGreaterThanOrEqual(1);
     expect(sample(text, "brink_heartbeats_total")).toBeGreaterThanOrEqual(1);
     expect(sample(text, "brink_agent_sessions")).toBe(1);
+    // The agent said hello, reported its allocation and was sent its desired state.
+    expect(sample(text, 'brink_agent_messages_total{direction="in",type="hello"}')).toBe(1);
+    expect(
+      (sample(text, 'brink_agent_messages_total{direction="in",type="alloc-status"}') ?? 0) +
+        (sample(text, 'brink_agent_messages_total{direction="in",type="alloc-statuses"}') ?? 0),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'brink_agent_messages_total{direction="out",type="allocs"}'),
+    ).toBeGreaterThanOrEqual(2);
+    expect(sample(text, 'brink_agent_messages_total{direction="out",type="welcome"}')).toBe(1);
     expect(
       sample(text, 'brink_http_requests_total{method="GET",route="/v1/jobs/:id",status="200"}'),
     ).toBeGreaterThanOrEqual(1);

@@ -81,6 +81,7 @@ export function buildApp(deps: AppDeps): { app: FastifyInstance; gateway: AgentG
     deps.logger.child({ component: "gateway" }),
     deps.config.maxPendingJoins,
     () => deps.metrics.sessionsRefused.inc({ reason: "busy" }),
+    (direction, type) => deps.metrics.agentMessage(direction, type),
   );
   gateway.attach(app.server);
   return { app, gateway };

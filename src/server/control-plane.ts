@@ -1273,7 +1273,7 @@ export class ControlPlane {
     }
     const msg = this.sync.next(nodeId, allocs);
     if (!msg) return;
-    session.sendText(msg.text);
+    session.sendText(msg.text, "allocs");
     this.pushedAt.set(nodeId, performance.now());
   }
 

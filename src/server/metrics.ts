@@ -110,6 +110,34 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  /** Agent-session messages since the last scrape, by direction, then type (see `agentMessage`). */
+  private readonly messageCounts = {
+    in: new Map<string, number>(),
+    out: new Map<string, number>(),
+  };
+  readonly agentMessages = new Counter({
+    name: "brink_agent_messages_total",
+    help: "Messages on agent sessions, by direction (in: from agents, out: to agents) and type.",
+    labelNames: ["direction", "type"] as const,
+    registers: [this.registry],
+    collect: () => {
+      for (const direction of ["in", "out"] as const) {
+        const counts = this.messageCounts[direction];
+        for (const [type, n] of counts) this.agentMessages.inc({ direction, type }, n);
+        counts.clear();
+      }
+    },
+  });
+
+  /**
+   * Counts one message on an agent session. Thousands a second go through here at fleet scale,
+   * so it only bumps a number in a map; the counter takes the numbers when it is scraped.
+   */
+  agentMessage(direction: "in" | "out", type: string): void {
+    const counts = this.messageCounts[direction];
+    counts.set(type, (counts.get(type) ?? 0) + 1);
+  }
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: "brink_" });
     // Gauges named `_total` break Prometheus conventions (promtool rejects them); the same counts

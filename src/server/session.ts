@@ -6,8 +6,8 @@ export interface AgentSession {
   /** The peer address the server sees (the node's witnesses probe it there by default). */
   readonly remoteAddress: string | undefined;
   send(message: ServerMessage): void;
-  /** Sends a message already encoded as JSON (the same value `send` would encode). */
-  sendText(json: string): void;
+  /** Sends a message already encoded as JSON (the same value `send` would encode), of `type`. */
+  sendText(json: string, type: ServerMessage["type"]): void;
   close(code: number, reason: string): void;
   /** Drops the connection at once (no closing handshake: the link may be black-holed). */
   terminate(): void;

@@ -9,19 +9,25 @@ import { parseAgentMessage } from "./parse-message.js";
 
 export const SESSION_PATH = "/v1/agent/session";
 
+/** Counts a message on an agent session by direction and type (for metrics). */
+export type MessageCounter = (direction: "in" | "out", type: string) => void;
+
 class WsSession implements AgentSession {
   constructor(
     readonly nodeId: string,
     private readonly ws: WebSocket,
     readonly remoteAddress: string | undefined,
+    private readonly count: MessageCounter,
   ) {}
 
   send(message: ServerMessage): void {
-    this.sendText(JSON.stringify(message));
+    this.sendText(JSON.stringify(message), message.type);
   }
 
-  sendText(json: string): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(json);
+  sendText(json: string, type: ServerMessage["type"]): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    this.ws.send(json);
+    this.count("out", type);
   }
 
   close(code: number, reason: string): void {
@@ -64,6 +70,8 @@ export class AgentGateway {
     private readonly maxPendingJoins = DEFAULT_MAX_PENDING_JOINS,
     /** Called for each attempt turned away with 503 (counted in metrics). */
     private readonly onBusy: () => void = () => {},
+    /** Called for each message sent or received on a session (counted in metrics). */
+    private readonly count: MessageCounter = () => {},
   ) {}
 
   attach(server: Server): void {
@@ -116,7 +124,7 @@ export class AgentGateway {
     remoteAddress: string | undefined,
     admitted: () => void,
   ): void {
-    const session = new WsSession(nodeId, ws, remoteAddress);
+    const session = new WsSession(nodeId, ws, remoteAddress, this.count);
     const log = this.logger.child({ nodeId });
     this.cp.sessionOpened(session);
     // A session that never says hello must not hold an admission slot for ever.
@@ -128,6 +136,7 @@ export class AgentGateway {
     };
     ws.on("message", (data: RawData) => {
       const msg = parseAgentMessage(data);
+      this.count("in", msg ? msg.type : "malformed");
       if (!msg) {
         log.warn("malformed agent message dropped");
         return;
