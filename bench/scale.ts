@@ -18,6 +18,8 @@
  *     moments as observed by polling the jobs' summaries every 250 ms; `serverCpuMs`,
  *     `serverMainCpuMs` (its event loop alone) and `hollowCpuMs`: CPU time spent meanwhile, the
  *     cost of the work itself, steadier from run to run than the rates on a shared VM;
+ *     `pushMessages` and `reportMessages`: desired-state messages the server sent and status
+ *     report messages it received meanwhile (from `brink_agent_messages_total`);
  *   {"scenario":"agent-idle"|"agent-20-tasks","rssMb","cpuPct"} — one real agent (exec driver)
  *     over --agent-sec, idle and with a service of 20 `sleep` tasks.
  * Usage: npm run bench:scale -- [--json] [--scenario connect,heartbeat,...] [--nodes 10000]
@@ -390,6 +392,7 @@ function batchJob(name: string, count: number) {
  */
 async function e2e(f: Fleet, names: string[], perJob: number, concurrency: number): Promise<Row> {
   const total = names.length * perJob;
+  const messagesBefore = agentMessages(await f.admin.metrics());
   const meter = new CpuMeter(f.serverPid).start();
   const hollowMeters = f.hollows.map((h) => new CpuMeter(h.child.pid).start());
   const t0 = performance.now();
@@ -426,6 +429,8 @@ async function e2e(f: Fleet, names: string[], perJob: number, concurrency: numbe
   }
   const usage = meter.stop();
   const hollowCpuMs = hollowMeters.reduce((sum, m) => sum + m.stop().cpuMs, 0);
+  const messagesAfter = agentMessages(await f.admin.metrics());
+  const sent = (key: string) => (messagesAfter.get(key) ?? 0) - (messagesBefore.get(key) ?? 0);
   const latest: Allocation[] = [];
   for (const name of names) latest.push(...(await f.admin.jobAllocations(name)));
   const submitToRunning: number[] = [];
@@ -463,6 +468,8 @@ async function e2e(f: Fleet, names: string[], perJob: number, concurrency: numbe
     seenCommittedMs,
     seenRunningMs,
     notRunning: total - submitToRunning.length,
+    pushMessages: sent("out allocs"),
+    reportMessages: sent("in alloc-status") + sent("in alloc-statuses"),
     polls,
     pollIntervalMs: 250,
     pollMsMax: round(pollMsMax),
@@ -472,6 +479,16 @@ async function e2e(f: Fleet, names: string[], perJob: number, concurrency: numbe
     hollowCpuMs,
     serverPeakRssMb: usage.peakRssMb,
   };
+}
+
+/** `brink_agent_messages_total` from a /metrics text, keyed "direction type". */
+function agentMessages(metrics: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const m of metrics.matchAll(
+    /^brink_agent_messages_total\{direction="(\w+)",type="([\w-]+)"\} (\d+)$/gm,
+  ))
+    out.set(`${m[1]} ${m[2]}`, Number(m[3]));
+  return out;
 }
 
 /**
