@@ -126,3 +126,48 @@ describe("dependency rule", () => {
     expect(offenders).toEqual([]);
   });
 });
+
+/**
+ * What `brink` loads before any command runs: every module its entry point reaches by static
+ * imports, in the build that runs (type-only imports are gone there, `import()` is not
+ * followed). `brink agent` on a small device loads exactly this, so it stays small: the job and
+ * event schemas (zod), the workflow planner and the server load only in the commands that use
+ * them. Idle agent RSS went from 58 to 62 MB the one time an agent module imported a constant from
+ * `model/index.js`, which pulled in zod.
+ */
+describe("the CLI's start-up module graph", () => {
+  const DIST = resolve(import.meta.dirname, "..", "dist");
+  const importRe = /^\s*(?:import|export)\s+(?:[^;"']*?\sfrom\s+)?["']([^"']+)["']/gm;
+
+  function reachable(entry: string): { modules: string[]; packages: Set<string> } {
+    const seen = new Set<string>();
+    const packages = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const m of readFileSync(file, "utf8").matchAll(importRe)) {
+        const spec = m[1] as string;
+        if (spec.startsWith(".")) visit(resolve(file, "..", spec));
+        else if (!spec.startsWith("node:")) packages.add(spec.split("/")[0] as string);
+      }
+    };
+    visit(entry);
+    return { modules: [...seen].map((f) => relative(DIST, f)), packages };
+  }
+
+  it("loads only commander, pino and ws from node_modules, and no planner or server", () => {
+    const { modules, packages } = reachable(join(DIST, "cli", "main.js"));
+    expect(modules).toContain("agent/agent.js");
+    expect([...packages].sort()).toEqual(["commander", "pino", "ws"]);
+    const heavy = modules.filter(
+      (m) =>
+        m === "model/index.js" ||
+        m === "model/job-spec.js" ||
+        m.startsWith("scheduler/dag/plan") ||
+        m === "server/main.js" ||
+        m === "server/app.js" ||
+        m.startsWith("store/"),
+    );
+    expect(heavy).toEqual([]);
+  });
+});

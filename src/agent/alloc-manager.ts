@@ -1,14 +1,10 @@
 import { open } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
-import {
-  type AgentAlloc,
-  type AllocPort,
-  type AllocReport,
-  type Health,
-  portEnvName,
-} from "../model/index.js";
+import type { AgentAlloc, AllocPort, AllocReport, Health } from "../model/index.js";
 import { defaultRestart } from "../model/restart-defaults.js";
+// From its own module: model/index.js would load zod into the agent (see session.ts).
+import { portEnvName } from "../model/service.js";
 import type { Driver, TaskHandle } from "./drivers/driver.js";
 import { DEFAULT_TASK_PATH, taskEnvironment } from "./drivers/exec/environment.js";
 import { findDriver } from "./drivers/registry.js";

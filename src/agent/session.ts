@@ -1,11 +1,13 @@
 import type { Logger } from "pino";
 import WebSocket from "ws";
+// Not from model/index.js: that would load zod (the job-spec and event schemas) into every
+// agent, ≈ 5–15 MB a small device does not need.
 import {
   ACK_DELAY_MS,
   type AgentMessage,
   type ServerMessage,
   type SyncPoint,
-} from "../model/index.js";
+} from "../model/protocol.js";
 
 export interface SessionHandlers {
   /** Builds the `hello` sent first on every (re)connect. */

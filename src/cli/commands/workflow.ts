@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { type Command, InvalidArgumentError, Option } from "commander";
+import { ALGORITHMS, DEFAULT_BUDGET_MS } from "../../scheduler/dag/algorithms.js";
 import type {
   Algorithm,
   Cluster,
@@ -8,7 +9,6 @@ import type {
   PlanReport,
   Workflow,
 } from "../../scheduler/dag/index.js";
-import { ALGORITHMS, DEFAULT_BUDGET_MS } from "../../scheduler/dag/plan.js";
 
 /** The planner and its parsers load only when a workflow command runs (the CLI starts lighter). */
 const dag = () => import("../../scheduler/dag/index.js");

@@ -1,5 +1,6 @@
 import type { Clock } from "../../model/clock.js";
 import type { Random } from "../random.js";
+import { type Algorithm, DEFAULT_BUDGET_MS } from "./algorithms.js";
 import { brink } from "./brink.js";
 import { buildGraph } from "./graph.js";
 import { heft } from "./heft.js";
@@ -8,10 +9,7 @@ import { peft } from "./peft.js";
 import type { DagProblem, Schedule } from "./problem.js";
 import { type ValidationReport, validateSchedule } from "./validate.js";
 
-export const ALGORITHMS = ["heft", "peft", "brink"] as const;
-export type Algorithm = (typeof ALGORITHMS)[number];
-
-export const DEFAULT_BUDGET_MS = 2000;
+export { ALGORITHMS, type Algorithm, DEFAULT_BUDGET_MS } from "./algorithms.js";
 
 export interface PlanOptions {
   readonly algorithm: Algorithm;
