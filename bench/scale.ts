@@ -20,15 +20,17 @@
  *     cost of the work itself, steadier from run to run than the rates on a shared VM;
  *     `pushMessages` and `reportMessages`: desired-state messages the server sent and status
  *     report messages it received meanwhile (from `brink_agent_messages_total`);
- *   {"scenario":"agent-idle"|"agent-20-tasks","rssMb","cpuPct"} — one real agent (exec driver)
- *     over --agent-sec, idle and with a service of 20 `sleep` tasks.
+ *   {"scenario":"agent-idle"|"agent-20-tasks","rssMb","cpuPct","bareNodeCpuPct"} — one real
+ *     agent (exec driver) over --agent-sec, idle and with a service of 20 `sleep` tasks; beside
+ *     it, in the same window, a bare `node` waking once a second (`bareNodeCpuPct`: the price of
+ *     a wake-up on this machine then).
  * Usage: npm run bench:scale -- [--json] [--scenario connect,heartbeat,...] [--nodes 10000]
  *        [--store sqlite|postgres|both|postgres://...] [--heartbeat-sec 60] [--agent-sec 60]
  *        [--server-args="--push-interval 0"]
  * Postgres: each server gets a fresh schema `brink_bench_<random>` (created and dropped with psql)
  * in --pg-url (default postgres://postgres@127.0.0.1:5432/test), or in the URL given as --store.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -537,10 +539,20 @@ async function agentFootprint(store: StoreChoice, chosen: string[]): Promise<Row
       60_000,
     );
     await sleep(2000); // past the start-up burst
+    // The same window, a bare `node` that wakes once a second and does nothing: what a wake-up
+    // costs on this machine at that moment (on a VM it varies several-fold from hour to hour),
+    // so the agent's CPU share can be read against it.
     const measure = async () => {
+      const bare = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], {
+        stdio: "ignore",
+      });
+      await sleep(1000);
       const meter = new CpuMeter(agent?.child.pid).start();
+      const baseline = new CpuMeter(bare.pid).start();
       await sleep(opts.agentSec * 1000);
-      return meter.stop();
+      const bareCpuPct = baseline.stop().cpuPct;
+      bare.kill();
+      return { ...meter.stop(), bareNodeCpuPct: bareCpuPct };
     };
     if (chosen.includes("agent-idle")) rows.push({ scenario: "agent-idle", ...(await measure()) });
     if (chosen.includes("agent-20-tasks")) {

@@ -10,6 +10,7 @@ export class PeerProber {
   private readonly results = new Map<string, PeerReport>();
   private timer: NodeJS.Timeout | null = null;
   private running = false;
+  private started = false;
 
   constructor(
     private readonly intervalMs = 1000,
@@ -20,12 +21,32 @@ export class PeerProber {
     this.peers = peers;
     const keep = new Set(peers.map((p) => p.nodeId));
     for (const id of this.results.keys()) if (!keep.has(id)) this.results.delete(id);
+    this.arm();
   }
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.round(), this.intervalMs);
-    this.timer.unref();
+    this.started = true;
+    this.arm();
+  }
+
+  /**
+   * The timer runs only while there is someone to probe: a node alone in its site must not wake
+   * every second for nothing (on a small device, or a VM, each wake-up costs real CPU).
+   */
+  private arm(): void {
+    const wanted = this.started && this.peers.length > 0;
+    if (wanted && !this.timer) {
+      this.timer = setInterval(() => void this.round(), this.intervalMs);
+      this.timer.unref();
+    } else if (!wanted && this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  }
+
+  /** Whether the probe timer is running (for tests). */
+  get active(): boolean {
+    return this.timer !== null;
   }
 
   private async round(): Promise<void> {
@@ -52,7 +73,7 @@ export class PeerProber {
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.started = false;
+    this.arm();
   }
 }

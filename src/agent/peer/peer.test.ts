@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { PeerProber } from "./peer-prober.js";
 import { PeerServer } from "./peer-server.js";
 import { probePeer, splitAddr } from "./probe.js";
 
@@ -27,5 +28,29 @@ describe("peer probes", () => {
     expect(splitAddr("10.0.0.1:7000")).toEqual({ host: "10.0.0.1", port: 7000 });
     expect(splitAddr("[::1]:7000")).toEqual({ host: "::1", port: 7000 });
     expect(splitAddr("nope")).toBeUndefined();
+  });
+
+  it("probe on a timer only while the site has peers", async () => {
+    const server = new PeerServer(() => "node-1");
+    const { port } = await server.listen("127.0.0.1", 0);
+    const prober = new PeerProber(20, 500);
+    try {
+      prober.start();
+      expect(prober.active).toBe(false);
+      prober.setPeers([{ nodeId: "node-1", name: "n1", addr: `127.0.0.1:${port}` }]);
+      expect(prober.active).toBe(true);
+      for (let i = 0; i < 100 && !prober.report()["node-1"]; i++)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(prober.report()["node-1"]?.ok).toBe(true);
+      prober.setPeers([]);
+      expect(prober.active).toBe(false);
+      expect(prober.report()).toEqual({});
+      prober.setPeers([{ nodeId: "node-1", name: "n1", addr: `127.0.0.1:${port}` }]);
+      prober.stop();
+      expect(prober.active).toBe(false);
+    } finally {
+      prober.stop();
+      server.close();
+    }
   });
 });
