@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { startRssGuard } from "./rss-guard.js";
 
 describe("startRssGuard", () => {
@@ -33,5 +33,38 @@ describe("startRssGuard", () => {
     await new Promise((r) => setTimeout(r, 60));
     expect(calls).toBeGreaterThan(2);
     expect(await guard.finish()).toBeUndefined();
+  });
+
+  it("samples on the interval's beat of the clock: guards started apart check together", async () => {
+    vi.useFakeTimers({ now: 10_300 });
+    try {
+      const at: [string, number][] = [];
+      const guard = (name: string) =>
+        startRssGuard({
+          pgid: 2 ** 22 + 1,
+          limitBytes: 1e9,
+          intervalMs: 1000,
+          sample: async () => {
+            at.push([name, Date.now()]);
+            return 0;
+          },
+        });
+      const a = guard("a");
+      await vi.advanceTimersByTimeAsync(450);
+      const b = guard("b");
+      await vi.advanceTimersByTimeAsync(2300);
+      expect(at).toEqual([
+        ["a", 11_000],
+        ["b", 11_000],
+        ["a", 12_000],
+        ["b", 12_000],
+        ["a", 13_000],
+        ["b", 13_000],
+      ]);
+      await a.finish();
+      await b.finish();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

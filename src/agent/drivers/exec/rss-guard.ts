@@ -32,9 +32,12 @@ export function startRssGuard(opts: RssGuardOptions): MemoryGuard {
     }
     schedule();
   };
+  // Every guard samples on the same beat of the wall clock (the next multiple of the interval),
+  // so an agent's tasks are checked in one wake-up and share one pass over /proc, however many
+  // there are and whenever they started.
   function schedule(): void {
     if (finished) return;
-    timer = setTimeout(() => void check(), opts.intervalMs);
+    timer = setTimeout(() => void check(), opts.intervalMs - (Date.now() % opts.intervalMs));
     timer.unref();
   }
 
