@@ -546,13 +546,16 @@ async function agentFootprint(store: StoreChoice, chosen: string[]): Promise<Row
       const bare = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], {
         stdio: "ignore",
       });
-      await sleep(1000);
-      const meter = new CpuMeter(agent?.child.pid).start();
-      const baseline = new CpuMeter(bare.pid).start();
-      await sleep(opts.agentSec * 1000);
-      const bareCpuPct = baseline.stop().cpuPct;
-      bare.kill();
-      return { ...meter.stop(), bareNodeCpuPct: bareCpuPct };
+      try {
+        await sleep(1000);
+        const meter = new CpuMeter(agent?.child.pid).start();
+        const baseline = new CpuMeter(bare.pid).start();
+        await sleep(opts.agentSec * 1000);
+        const bareNodeCpuPct = baseline.stop().cpuPct;
+        return { ...meter.stop(), bareNodeCpuPct };
+      } finally {
+        bare.kill();
+      }
     };
     if (chosen.includes("agent-idle")) rows.push({ scenario: "agent-idle", ...(await measure()) });
     if (chosen.includes("agent-20-tasks")) {
