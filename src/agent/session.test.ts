@@ -106,3 +106,122 @@ describe("AgentSessionClient acknowledgements", () => {
     });
   });
 });
+
+/**
+ * A real WebSocket server with a heartbeat interval of `intervalMs`: one that offers server
+ * pings (and pings every interval while `pinging`), or an old one that does not.
+ */
+async function livenessServer(intervalMs: number, offerPings: boolean) {
+  const wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+  await new Promise<void>((resolve) => wss.once("listening", () => resolve()));
+  const state = {
+    got: [] as AgentMessage[],
+    features: [] as (string | undefined)[],
+    pingsFromAgent: 0,
+    connections: 0,
+    pinging: true,
+  };
+  const timers: NodeJS.Timeout[] = [];
+  wss.on("connection", (ws, req) => {
+    state.connections++;
+    state.features.push(req.headers["x-brink-agent-features"] as string | undefined);
+    ws.on("message", (data) => state.got.push(JSON.parse(String(data)) as AgentMessage));
+    ws.on("ping", () => state.pingsFromAgent++);
+    ws.send(
+      JSON.stringify({
+        type: "welcome",
+        nodeId: "n1",
+        heartbeatIntervalMs: intervalMs,
+        ...(offerPings ? { serverPings: true } : {}),
+      }),
+    );
+    if (offerPings)
+      timers.push(
+        setInterval(() => {
+          if (state.pinging) ws.ping();
+        }, intervalMs),
+      );
+  });
+  const { port } = wss.address() as AddressInfo;
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    state,
+    close: () => {
+      for (const t of timers) clearInterval(t);
+      for (const c of wss.clients) c.terminate();
+      wss.close();
+    },
+  };
+}
+
+describe("AgentSessionClient liveness", () => {
+  const cleanup: (() => void)[] = [];
+  afterEach(() => {
+    for (const c of cleanup.splice(0)) c();
+  });
+
+  function agent(url: string) {
+    let beats = 0;
+    const session = new AgentSessionClient(
+      { url, token: "t", minDelayMs: 20, maxDelayMs: 50, logger: pino({ level: "silent" }) },
+      {
+        hello: async () => ({ type: "hello", allocs: [] }) as unknown as AgentMessage,
+        onMessage: () => undefined,
+        onUnauthorized: () => undefined,
+        heartbeat: () => ({ type: "heartbeat", peers: { p1: { ok: true, rttMs: beats++ } } }),
+      },
+    );
+    cleanup.push(() => session.close());
+    session.start();
+    return session;
+  }
+
+  const heartbeats = (got: AgentMessage[]) => got.filter((m) => m.type === "heartbeat");
+
+  it("offers server pings and answers each ping with a heartbeat, pinging nothing itself", async () => {
+    const server = await livenessServer(100, true);
+    cleanup.push(server.close);
+    agent(server.url);
+    await until("five heartbeats", () => heartbeats(server.state.got).length >= 5);
+    expect(server.state.features).toEqual(["server-ping"]);
+    expect(server.state.pingsFromAgent).toBe(0);
+    // The heartbeat is built by the handler (peer reports ride along) and carries no RTT of the
+    // agent's own: the server measures it.
+    expect(heartbeats(server.state.got)[0]).toEqual({
+      type: "heartbeat",
+      peers: { p1: { ok: true, rttMs: 0 } },
+    });
+    // Without pings there are no heartbeats: they are answers, not a timer of the agent's.
+    server.state.pinging = false;
+    await sleep(50);
+    const before = heartbeats(server.state.got).length;
+    await sleep(250);
+    expect(heartbeats(server.state.got).length).toBe(before);
+  });
+
+  it("re-dials when the server's pings stop for three intervals and a second", async () => {
+    const server = await livenessServer(100, true);
+    cleanup.push(server.close);
+    agent(server.url);
+    await until("a heartbeat", () => heartbeats(server.state.got).length >= 1);
+    server.state.pinging = false;
+    const stoppedAt = Date.now();
+    await until("a second connection", () => server.state.connections >= 2);
+    // 3 × 100 ms + 1 s after the last ping (then a backoff of at most 50 ms).
+    expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(1100);
+    expect(server.state.connections).toBe(2);
+  });
+
+  it("heartbeats on its own timer, each with a ping, for a server that does not ping", async () => {
+    const server = await livenessServer(100, false);
+    cleanup.push(server.close);
+    agent(server.url);
+    await until("three heartbeats", () => heartbeats(server.state.got).length >= 3);
+    await until("the agent's pings", () => server.state.pingsFromAgent >= 3);
+    // Its own pings measure the round trip, reported from the second heartbeat on.
+    await until("an RTT", () =>
+      heartbeats(server.state.got).some((m) => m.serverRttMs !== undefined),
+    );
+    expect(server.state.connections).toBe(1);
+  });
+});

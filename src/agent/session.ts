@@ -4,6 +4,7 @@ import WebSocket from "ws";
 // agent, ≈ 4 MB of an idle agent's RSS that a small device does not need.
 import {
   ACK_DELAY_MS,
+  AGENT_FEATURES_HEADER,
   type AgentMessage,
   type ServerMessage,
   type SyncPoint,
@@ -39,20 +40,30 @@ export function backoffDelay(
   return Math.round(min + random() * (ceiling - min));
 }
 
+/** The protocol features this agent offers the server (see `AGENT_FEATURES_HEADER`). */
+export const AGENT_FEATURES = ["server-ping"] as const;
+
 /**
  * The agent's one WebSocket session to the control plane. It dials out (works behind NAT),
- * sends `hello` then heartbeats at the interval the server asks for, and reconnects with
- * jittered exponential backoff whenever the link drops.
+ * sends `hello` then heartbeats at the interval the server asks for — as answers to the server's
+ * pings when the server offers them, else on its own timer — and reconnects with jittered
+ * exponential backoff whenever the link drops.
  */
 export class AgentSessionClient {
   private ws: WebSocket | null = null;
+  /** The heartbeat timer, or the watchdog for the server's pings (see `answerPings`). */
   private heartbeat: NodeJS.Timeout | null = null;
+  /** The server pings this session and each ping is answered with a heartbeat. */
+  private answeringPings = false;
   private retry: NodeJS.Timeout | null = null;
   private attempt = 0;
   /** The server said it is busy admitting others (503 + Retry-After): wait at least this long. */
   private retryAfterMs = 0;
   private closed = false;
-  /** Smoothed round trip to the server (ms), from WebSocket ping/pong. */
+  /**
+   * Smoothed round trip to the server (ms), from this agent's own pings; with server pings the
+   * server measures it.
+   */
   private serverRtt: number | undefined;
   /** Set when the server refused the credential; `resume` after a rejoin. */
   private paused = false;
@@ -120,10 +131,20 @@ export class AgentSessionClient {
   private connect(): void {
     if (this.closed) return;
     const ws = new WebSocket(this.opts.url, {
-      headers: { authorization: `Bearer ${this.token}` },
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        [AGENT_FEATURES_HEADER]: AGENT_FEATURES.join(","),
+      },
       handshakeTimeout: 10_000,
     });
     this.ws = ws;
+    // The ws library answers the ping itself (the pong goes out before this runs); the heartbeat
+    // follows in the same wake-up.
+    ws.on("ping", () => {
+      if (ws !== this.ws || !this.answeringPings) return;
+      this.heartbeat?.refresh();
+      this.sendHeartbeat();
+    });
     ws.on("open", () => void this.opened(ws));
     ws.on("message", (data) => this.received(data));
     ws.on("unexpected-response", (_req, res) => {
@@ -162,7 +183,10 @@ export class AgentSessionClient {
       this.opts.logger.warn("malformed server message dropped");
       return;
     }
-    if (msg.type === "welcome") this.startHeartbeats(msg.heartbeatIntervalMs);
+    if (msg.type === "welcome") {
+      if (msg.serverPings) this.answerPings(msg.heartbeatIntervalMs);
+      else this.startHeartbeats(msg.heartbeatIntervalMs);
+    }
     try {
       this.handlers.onMessage(msg);
     } catch (err) {
@@ -176,7 +200,7 @@ export class AgentSessionClient {
    * the session is re-dialled.
    */
   private startHeartbeats(intervalMs: number): void {
-    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.stopHeartbeats();
     const every = Math.max(100, intervalMs);
     const ws = this.ws;
     let lastPong = Date.now();
@@ -195,11 +219,7 @@ export class AgentSessionClient {
         ws?.terminate();
         return;
       }
-      const beat = this.handlers.heartbeat?.() ?? { type: "heartbeat" as const };
-      if (beat.type === "heartbeat" && this.serverRtt !== undefined) {
-        beat.serverRttMs = Math.round(this.serverRtt * 100) / 100;
-      }
-      this.send(beat);
+      this.sendHeartbeat();
       if (ws?.readyState === WebSocket.OPEN) {
         pingSent = performance.now();
         ws.ping();
@@ -207,12 +227,48 @@ export class AgentSessionClient {
     }, every);
   }
 
+  /**
+   * The server pings every interval and each ping is answered with a heartbeat, so an idle agent
+   * wakes once per interval (its own timer and the pong would be two). A watchdog, pushed back by
+   * every ping, re-dials when pings stop for three intervals and a second (a black-holed link
+   * keeps TCP open); it fires only then, or every two intervals and a second for the push-back.
+   */
+  private answerPings(intervalMs: number): void {
+    this.stopHeartbeats();
+    const ws = this.ws;
+    if (!ws) return;
+    this.answeringPings = true;
+    // The server measures the round trip now; a figure from an earlier session would be stale.
+    this.serverRtt = undefined;
+    this.heartbeat = setTimeout(
+      () => {
+        if (ws !== this.ws) return;
+        this.opts.logger.warn("server stopped pinging; re-dialling");
+        ws.terminate();
+      },
+      3 * Math.max(100, intervalMs) + 1000,
+    );
+  }
+
+  private sendHeartbeat(): void {
+    const beat = this.handlers.heartbeat?.() ?? { type: "heartbeat" as const };
+    if (beat.type === "heartbeat" && this.serverRtt !== undefined) {
+      beat.serverRttMs = Math.round(this.serverRtt * 100) / 100;
+    }
+    this.send(beat);
+  }
+
+  private stopHeartbeats(): void {
+    if (this.heartbeat) clearTimeout(this.heartbeat);
+    this.heartbeat = null;
+    this.answeringPings = false;
+  }
+
   private dropped(ws: WebSocket, code: number): void {
     if (this.ws !== ws) return;
     this.ws = null;
     this.clearAck();
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    this.heartbeat = null;
+    this.stopHeartbeats();
     if (this.closed || this.paused) return;
     if (code === 4401) {
       this.paused = true;
@@ -244,7 +300,7 @@ export class AgentSessionClient {
   close(): void {
     this.closed = true;
     this.clearAck();
-    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.stopHeartbeats();
     if (this.retry) clearTimeout(this.retry);
     this.ws?.close(1000, "agent stopping");
     this.ws = null;

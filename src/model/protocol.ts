@@ -108,7 +108,14 @@ export type ServerMessage =
   | { type: "peers"; peers: PeerTarget[] }
   /** Probe this peer now and answer with `probe-result` (the server lost it). */
   | { type: "probe"; requestId: string; nodeId: string; addr: string }
-  | { type: "welcome"; nodeId: string; heartbeatIntervalMs: number }
+  /**
+   * First message of every session. `serverPings`: the server sends this session a WebSocket
+   * ping every `heartbeatIntervalMs` and the agent answers each with its heartbeat (one wake-up
+   * per interval on an idle agent); the server measures the round trip. Only for agents that
+   * offered it (`AGENT_FEATURES_HEADER`); otherwise the agent heartbeats on its own timer, each
+   * heartbeat with a ping of its own.
+   */
+  | { type: "welcome"; nodeId: string; heartbeatIntervalMs: number; serverPings?: boolean }
   /**
    * Desired state, numbered. `full`: the complete set of allocations the node must run or stop
    * (anything else it stops). Otherwise a delta on top of message `seq - 1`: allocations to add
@@ -137,6 +144,14 @@ export type ServerMessage =
       /** Return at most this many bytes from the end of the file. */
       tailBytes: number;
     };
+
+/**
+ * Request header of the session's upgrade in which an agent lists the protocol features it
+ * speaks, comma-separated. `server-ping`: it answers the server's pings with heartbeats (see
+ * `welcome`). Servers ignore features they do not know, and agents use a feature only when the
+ * welcome says the server does too, so old agents and old servers keep working.
+ */
+export const AGENT_FEATURES_HEADER = "x-brink-agent-features";
 
 /** Close codes the server uses to end a session. */
 export const SESSION_CLOSE = {

@@ -76,13 +76,12 @@ export function buildApp(deps: AppDeps): { app: FastifyInstance; gateway: AgentG
   eventRoutes(app, deps.cp, deps.metrics, deps.config.eventPingMs);
   serviceRoutes(app, deps.cp);
   app.register((ui) => uiRoutes(ui));
-  const gateway = new AgentGateway(
-    deps.cp,
-    deps.logger.child({ component: "gateway" }),
-    deps.config.maxPendingJoins,
-    () => deps.metrics.sessionsRefused.inc({ reason: "busy" }),
-    (direction, type) => deps.metrics.agentMessage(direction, type),
-  );
+  const gateway = new AgentGateway(deps.cp, deps.logger.child({ component: "gateway" }), {
+    heartbeatIntervalMs: deps.config.heartbeatIntervalMs,
+    maxPendingJoins: deps.config.maxPendingJoins,
+    onBusy: () => deps.metrics.sessionsRefused.inc({ reason: "busy" }),
+    count: (direction, type) => deps.metrics.agentMessage(direction, type),
+  });
   gateway.attach(app.server);
   return { app, gateway };
 }

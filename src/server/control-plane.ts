@@ -914,6 +914,7 @@ export class ControlPlane {
       type: "welcome",
       nodeId: session.nodeId,
       heartbeatIntervalMs: this.deps.config.heartbeatIntervalMs,
+      ...(session.serverPings ? { serverPings: true } : {}),
     });
     this.deps.metrics.sessions.set(this.sessions.size);
   }

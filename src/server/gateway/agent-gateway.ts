@@ -2,23 +2,53 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import { type RawData, WebSocket, WebSocketServer } from "ws";
-import type { AgentMessage, ServerMessage } from "../../model/index.js";
+import { AGENT_FEATURES_HEADER, type AgentMessage, type ServerMessage } from "../../model/index.js";
 import type { ControlPlane } from "../control-plane.js";
 import type { AgentSession } from "../session.js";
 import { parseAgentMessage } from "./parse-message.js";
+import { type PingedSession, SessionPinger } from "./session-pinger.js";
 
 export const SESSION_PATH = "/v1/agent/session";
 
 /** Counts a message on an agent session by direction and type (for metrics). */
 export type MessageCounter = (direction: "in" | "out", type: string) => void;
 
-class WsSession implements AgentSession {
+class WsSession implements AgentSession, PingedSession {
+  /** When the server's last ping went out (performance.now), 0 when none is outstanding. */
+  private pingSentAt = 0;
+  /** The round trip of the last ping answered and not yet passed on with a heartbeat. */
+  private rttMs: number | undefined;
+
   constructor(
     readonly nodeId: string,
     private readonly ws: WebSocket,
     readonly remoteAddress: string | undefined,
     private readonly count: MessageCounter,
-  ) {}
+    /** The agent answers the server's pings with heartbeats (it offered `server-ping`). */
+    readonly serverPings: boolean,
+  ) {
+    if (serverPings) ws.on("pong", () => this.ponged());
+  }
+
+  ping(): boolean {
+    if (this.ws.readyState !== WebSocket.OPEN) return false;
+    this.pingSentAt = performance.now();
+    this.ws.ping();
+    return true;
+  }
+
+  private ponged(): void {
+    if (this.pingSentAt === 0) return;
+    this.rttMs = performance.now() - this.pingSentAt;
+    this.pingSentAt = 0;
+  }
+
+  /** The round trip measured since the last call, if any (each sample is used once). */
+  takeRtt(): number | undefined {
+    const rtt = this.rttMs;
+    this.rttMs = undefined;
+    return rtt === undefined ? undefined : Math.round(rtt * 100) / 100;
+  }
 
   send(message: ServerMessage): void {
     this.sendText(JSON.stringify(message), message.type);
@@ -54,6 +84,23 @@ function reject(socket: Duplex, status: number, message: string, extra = ""): vo
 /** How many sessions may be between upgrade and processed hello at once (join storms). */
 export const DEFAULT_MAX_PENDING_JOINS = 1000;
 
+export interface GatewayOptions {
+  /** How often agents heartbeat: the server pings sessions that offered `server-ping` this often. */
+  heartbeatIntervalMs: number;
+  maxPendingJoins?: number;
+  /** Called for each attempt turned away with 503 (counted in metrics). */
+  onBusy?: () => void;
+  /** Called for each message sent or received on a session (counted in metrics). */
+  count?: MessageCounter;
+}
+
+/** True when the upgrade request lists `feature` in the agent-features header. */
+function offers(req: IncomingMessage, feature: string): boolean {
+  const header = req.headers[AGENT_FEATURES_HEADER];
+  const list = Array.isArray(header) ? header.join(",") : (header ?? "");
+  return list.split(",").some((f) => f.trim() === feature);
+}
+
 /**
  * The agent gateway: accepts agents' WebSocket sessions on the API port (agents dial out, so
  * nodes behind NAT work), authenticates them with their node token and routes their messages to
@@ -63,16 +110,21 @@ export class AgentGateway {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 16 << 20 });
   /** Sessions being admitted: upgraded or upgrading, hello not yet processed. */
   private admitting = 0;
+  private readonly maxPendingJoins: number;
+  private readonly onBusy: () => void;
+  private readonly count: MessageCounter;
+  private readonly pinger: SessionPinger;
 
   constructor(
     private readonly cp: ControlPlane,
     private readonly logger: Logger,
-    private readonly maxPendingJoins = DEFAULT_MAX_PENDING_JOINS,
-    /** Called for each attempt turned away with 503 (counted in metrics). */
-    private readonly onBusy: () => void = () => {},
-    /** Called for each message sent or received on a session (counted in metrics). */
-    private readonly count: MessageCounter = () => {},
-  ) {}
+    opts: GatewayOptions,
+  ) {
+    this.maxPendingJoins = opts.maxPendingJoins ?? DEFAULT_MAX_PENDING_JOINS;
+    this.onBusy = opts.onBusy ?? (() => {});
+    this.count = opts.count ?? (() => {});
+    this.pinger = new SessionPinger(opts.heartbeatIntervalMs);
+  }
 
   attach(server: Server): void {
     server.on("upgrade", (req, socket, head) => {
@@ -108,8 +160,9 @@ export class AgentGateway {
     if (!record) return reject(socket, 401, "Unauthorized");
     if (record.role !== "node" || record.nodeId === null) return reject(socket, 403, "Forbidden");
     const nodeId = record.nodeId;
+    const serverPings = offers(req, "server-ping");
     this.wss.handleUpgrade(req, socket, head, (ws) =>
-      this.serve(nodeId, ws, req.socket.remoteAddress, release),
+      this.serve(nodeId, ws, req.socket.remoteAddress, serverPings, release),
     );
   }
 
@@ -122,11 +175,13 @@ export class AgentGateway {
     nodeId: string,
     ws: WebSocket,
     remoteAddress: string | undefined,
+    serverPings: boolean,
     admitted: () => void,
   ): void {
-    const session = new WsSession(nodeId, ws, remoteAddress, this.count);
+    const session = new WsSession(nodeId, ws, remoteAddress, this.count, serverPings);
     const log = this.logger.child({ nodeId });
     this.cp.sessionOpened(session);
+    if (serverPings) this.pinger.add(session);
     // A session that never says hello must not hold an admission slot for ever.
     const helloTimer = setTimeout(admitted, 30_000);
     helloTimer.unref();
@@ -149,6 +204,7 @@ export class AgentGateway {
     });
     ws.on("close", () => {
       release();
+      this.pinger.remove(session);
       this.cp.sessionClosed(session);
     });
     ws.on("error", (err) => log.warn({ err }, "agent session error"));
@@ -167,7 +223,8 @@ export class AgentGateway {
           msg.sync,
         );
       case "heartbeat":
-        return this.cp.heartbeat(nodeId, msg.peers, msg.serverRttMs);
+        // With server pings the server measured the round trip itself (the pong came first).
+        return this.cp.heartbeat(nodeId, msg.peers, session.takeRtt() ?? msg.serverRttMs);
       case "probe-result":
         return this.cp.probeResult(nodeId, msg.nodeId, { ok: msg.ok, rttMs: msg.rttMs });
       case "alloc-status":
@@ -184,6 +241,7 @@ export class AgentGateway {
   }
 
   close(): void {
+    this.pinger.stop();
     for (const ws of this.wss.clients) ws.terminate();
     this.wss.close();
   }
