@@ -20,10 +20,11 @@
  *     cost of the work itself, steadier from run to run than the rates on a shared VM;
  *     `pushMessages` and `reportMessages`: desired-state messages the server sent and status
  *     report messages it received meanwhile (from `brink_agent_messages_total`);
- *   {"scenario":"agent-idle"|"agent-20-tasks","rssMb","cpuPct","bareNodeCpuPct"} — one real
- *     agent (exec driver) over --agent-sec, idle and with a service of 20 `sleep` tasks; beside
- *     it, in the same window, a bare `node` waking once a second (`bareNodeCpuPct`: the price of
- *     a wake-up on this machine then).
+ *   {"scenario":"agent-idle"|"agent-20-tasks","rssMb","cpuPct","wakeUpsPerSec","bareNodeCpuPct"}
+ *     — one real agent (exec driver) over --agent-sec, idle and with a service of 20 `sleep`
+ *     tasks; `wakeUpsPerSec`: how often its event loop was woken (the main thread's voluntary
+ *     context switches), which does not vary with the machine; beside it, in the same window, a bare `node` waking
+ *     once a second (`bareNodeCpuPct`: the price of a wake-up on this machine then).
  * Usage: npm run bench:scale -- [--json] [--scenario connect,heartbeat,...] [--nodes 10000]
  *        [--store sqlite|postgres|both|postgres://...] [--heartbeat-sec 60] [--agent-sec 60]
  *        [--server-args="--push-interval 0"]
@@ -51,7 +52,7 @@ import {
   waitFor,
 } from "../test/harness.js";
 import { positive } from "./cli-args.js";
-import { CpuMeter, latency, rssMb } from "./scale/proc-stats.js";
+import { CpuMeter, latency, rssMb, wakeUps } from "./scale/proc-stats.js";
 
 const FLEET_SCENARIOS = ["connect", "heartbeat", "join-storm", "e2e-10k-allocs", "e2e-100x100"];
 const AGENT_SCENARIOS = ["agent-idle", "agent-20-tasks"];
@@ -550,9 +551,16 @@ async function agentFootprint(store: StoreChoice, chosen: string[]): Promise<Row
         await sleep(1000);
         const meter = new CpuMeter(agent?.child.pid).start();
         const baseline = new CpuMeter(bare.pid).start();
+        const woken = wakeUps(agent?.child.pid);
+        const t0 = performance.now();
         await sleep(opts.agentSec * 1000);
         const bareNodeCpuPct = baseline.stop().cpuPct;
-        return { ...meter.stop(), bareNodeCpuPct };
+        const perSec = (wakeUps(agent?.child.pid) - woken) / ((performance.now() - t0) / 1000);
+        return {
+          ...meter.stop(),
+          wakeUpsPerSec: Math.round(perSec * 100) / 100,
+          bareNodeCpuPct,
+        };
       } finally {
         bare.kill();
       }

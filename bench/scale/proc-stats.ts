@@ -40,6 +40,24 @@ export function cpuSec(pid: number | undefined, mainThread = false): number {
   }
 }
 
+/**
+ * How many times the main thread of `pid` went to sleep and was woken (its voluntary context
+ * switches): for a Node process, its event loop's wake-ups. Unlike CPU time, it does not depend
+ * on what a wake-up costs on the machine at the moment. (V8's helper threads are left out: they
+ * wake for garbage collection after start-up and then sleep.)
+ */
+export function wakeUps(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const m = /^voluntary_ctxt_switches:\s+(\d+)/m.exec(
+      readFileSync(`/proc/${pid}/task/${pid}/status`, "utf8"),
+    );
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** CPU % of one core used by `pid` between `start()` and `stop()`, plus peak RSS sampled meanwhile. */
 export class CpuMeter {
   private cpu0 = 0;
