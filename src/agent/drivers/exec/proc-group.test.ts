@@ -1,4 +1,7 @@
 import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { groupRssBytes, groupUsage, parseProcStat } from "./proc-group.js";
 import { signalGroup, waitGroupGone } from "./process-group.js";
@@ -32,6 +35,34 @@ describe("groupRssBytes", () => {
       expect(rss).toBeGreaterThan(0);
     } finally {
       child.kill("SIGKILL");
+    }
+  });
+
+  it("counts every process of a large /proc, read a chunk at a time", async () => {
+    // 300 processes in groups 1000 (200 of them, 2 pages each) and 2000 (99, 1 page each, one
+    // more a zombie), and a non-process entry: the pass spans several chunks.
+    const proc = mkdtempSync(join(tmpdir(), "brink-proc-"));
+    try {
+      const stat = (pid: number, state: string, pgrp: number, pages: number) => {
+        const rest = [
+          state,
+          "1",
+          String(pgrp),
+          String(pgrp),
+          ...Array(17).fill("0"),
+          String(pages),
+        ];
+        mkdirSync(join(proc, String(pid)));
+        writeFileSync(join(proc, String(pid), "stat"), `${pid} (w (x) y) ${rest.join(" ")} 0\n`);
+      };
+      for (let i = 0; i < 200; i++) stat(10_000 + i, "S", 1000, 2);
+      for (let i = 0; i < 99; i++) stat(20_000 + i, "R", 2000, 1);
+      stat(30_000, "Z", 2000, 0);
+      mkdirSync(join(proc, "self"));
+      expect(await groupUsage(1000, proc, true)).toEqual({ live: 200, rssBytes: 200 * 2 * 4096 });
+      expect(await groupUsage(2000, proc, true)).toEqual({ live: 99, rssBytes: 99 * 4096 });
+    } finally {
+      rmSync(proc, { recursive: true, force: true });
     }
   });
 
