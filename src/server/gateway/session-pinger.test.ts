@@ -10,21 +10,26 @@ function session(log: string[], name: string) {
   };
 }
 
+/** A pinger with a 1 s interval on a hand-set clock, and sessions named by `names`. */
+function pingerOf(names: string) {
+  vi.useFakeTimers();
+  const clock = { now: 0 };
+  const pinger = new SessionPinger(1000, () => clock.now);
+  const log: string[] = [];
+  for (const name of names) pinger.add(session(log, name));
+  return { pinger, log, clock };
+}
+
 describe("SessionPinger", () => {
   afterEach(() => {
     vi.useRealTimers();
   });
 
   it("pings every session once per interval, spread over the interval's slots", () => {
-    vi.useFakeTimers();
-    let now = 0;
-    const pinger = new SessionPinger(1000, () => now);
-    const log: string[] = [];
-    for (const name of ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"])
-      pinger.add(session(log, name));
+    const { pinger, log, clock } = pingerOf("abcdefghijkl");
     const seen: string[][] = [];
     for (let t = 100; t <= 2000; t += 100) {
-      now = t;
+      clock.now = t;
       vi.advanceTimersByTime(100);
       seen.push(log.splice(0));
     }
@@ -47,20 +52,15 @@ describe("SessionPinger", () => {
   });
 
   it("after the event loop was held up, pings each slot that fell due once", () => {
-    vi.useFakeTimers();
-    let now = 0;
-    const pinger = new SessionPinger(1000, () => now);
-    const log: string[] = [];
-    for (const name of ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"])
-      pinger.add(session(log, name));
-    now = 350;
+    const { pinger, log, clock } = pingerOf("abcdefghij");
+    clock.now = 350;
     pinger.tick();
     expect(log.splice(0)).toEqual(["a", "b", "c"]);
     // Held up for 2.5 s: every session is pinged once, not two and a half times.
-    now = 2850;
+    clock.now = 2850;
     pinger.tick();
     expect(log.splice(0).sort()).toEqual(["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]);
-    now = 2950;
+    clock.now = 2950;
     pinger.tick();
     expect(log.splice(0)).toHaveLength(1);
     pinger.stop();
