@@ -6,6 +6,7 @@ import {
   ACK_DELAY_MS,
   AGENT_FEATURES_HEADER,
   type AgentMessage,
+  SERVER_PING_FEATURE,
   type ServerMessage,
   type SyncPoint,
 } from "../model/protocol.js";
@@ -41,7 +42,7 @@ export function backoffDelay(
 }
 
 /** The protocol features this agent offers the server (see `AGENT_FEATURES_HEADER`). */
-export const AGENT_FEATURES = ["server-ping"] as const;
+export const AGENT_FEATURES = [SERVER_PING_FEATURE] as const;
 
 /**
  * The agent's one WebSocket session to the control plane. It dials out (works behind NAT),

@@ -153,6 +153,9 @@ export type ServerMessage =
  */
 export const AGENT_FEATURES_HEADER = "x-brink-agent-features";
 
+/** The feature by which an agent asks to be pinged by the server (see `welcome`). */
+export const SERVER_PING_FEATURE = "server-ping";
+
 /** Close codes the server uses to end a session. */
 export const SESSION_CLOSE = {
   /** The credential is no longer valid: the agent must rejoin. */

@@ -2,7 +2,12 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import { type RawData, WebSocket, WebSocketServer } from "ws";
-import { AGENT_FEATURES_HEADER, type AgentMessage, type ServerMessage } from "../../model/index.js";
+import {
+  AGENT_FEATURES_HEADER,
+  type AgentMessage,
+  SERVER_PING_FEATURE,
+  type ServerMessage,
+} from "../../model/index.js";
 import type { ControlPlane } from "../control-plane.js";
 import type { AgentSession } from "../session.js";
 import { parseAgentMessage } from "./parse-message.js";
@@ -47,7 +52,7 @@ class WsSession implements AgentSession, PingedSession {
   takeRtt(): number | undefined {
     const rtt = this.rttMs;
     this.rttMs = undefined;
-    return rtt === undefined ? undefined : Math.round(rtt * 100) / 100;
+    return rtt;
   }
 
   send(message: ServerMessage): void {
@@ -160,7 +165,7 @@ export class AgentGateway {
     if (!record) return reject(socket, 401, "Unauthorized");
     if (record.role !== "node" || record.nodeId === null) return reject(socket, 403, "Forbidden");
     const nodeId = record.nodeId;
-    const serverPings = offers(req, "server-ping");
+    const serverPings = offers(req, SERVER_PING_FEATURE);
     this.wss.handleUpgrade(req, socket, head, (ws) =>
       this.serve(nodeId, ws, req.socket.remoteAddress, serverPings, release),
     );
